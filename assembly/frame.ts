@@ -1,0 +1,116 @@
+// The frame driver: walks rows (or row pairs for 4:2:0), unpacks 3- and 1-byte inputs to a 4-byte row,
+// runs the row kernel on the part of the row that is a whole number of 16-pixel blocks, and finishes
+// the rest (libyuv's "Any" scheme): one more block written to a scratch tail, of which only the real
+// pixels are copied out. No pixel maths here.
+import { rowGray, rowI420, rowNV12, rowRGB, rowUYVY, rowYUYV } from './rows';
+import { unpackGray, unpackRGB24 } from './unpack';
+
+export const KERNEL_YUYV: i32 = 0;
+export const KERNEL_UYVY: i32 = 1;
+export const KERNEL_I420: i32 = 2;
+export const KERNEL_NV12: i32 = 3;
+export const KERNEL_RGB24: i32 = 4;
+export const KERNEL_BGR24: i32 = 5;
+export const KERNEL_GRAY: i32 = 6;
+
+/** Bytes at the start of scratch for one block of every output plane (at most 48 bytes each). */
+const TAIL: usize = 256;
+
+/** Bytes of one unpacked 4-byte row, rounded up to whole blocks. */
+@inline function unpackedRowBytes(width: i32): usize {
+  return (<usize>((width + 15) & ~15)) << 2;
+}
+
+/** Scratch bytes `convertFrame` needs for a width: the tail block and two unpacked rows. */
+export function scratchBytes(width: i32): usize {
+  return TAIL + 2 * unpackedRowBytes(width);
+}
+
+/**
+ * Bytes a kernel may read past the end of the input (the last block of the last row) and that the
+ * caller must leave readable after it.
+ */
+export const INPUT_OVERREAD: usize = 64;
+
+function unpack(bytesPerPixel: i32, src: usize, dst: usize, width: i32): void {
+  const n = (width + 15) & ~15;
+  if (bytesPerPixel == 3) unpackRGB24(src, dst, n);
+  else unpackGray(src, dst, n);
+}
+
+/**
+ * Converts one frame. `src` rows are `stride` bytes apart, `bytesPerPixel` 4 (in the colour block's
+ * channel order), 3 or 1. Output planes: d0 (packed or Y), d1 (U, or NV12's UV), d2 (V).
+ */
+export function convertFrame(
+  kernel: i32, bytesPerPixel: i32, width: i32, height: i32, src: usize, stride: i32,
+  d0: usize, d1: usize, d2: usize, k: usize, scratch: usize,
+): void {
+  const pairs = kernel == KERNEL_I420 || kernel == KERNEL_NV12;
+  const w = <usize>width;
+  const full = width & ~15;
+  const done = <usize>full;
+  const rem = w - done;
+  const tail = scratch;
+  const rowA = scratch + TAIL;
+  const rowB = rowA + unpackedRowBytes(width);
+  for (let y = 0; y < height; y += pairs ? 2 : 1) {
+    let s0 = src + <usize>y * <usize>stride;
+    let s1 = pairs ? s0 + <usize>stride : s0;
+    if (bytesPerPixel != 4) {
+      unpack(bytesPerPixel, s0, rowA, width);
+      s0 = rowA;
+      if (pairs) {
+        unpack(bytesPerPixel, s1, rowB, width);
+        s1 = rowB;
+      }
+    }
+    const r = <usize>y;
+    if (kernel == KERNEL_YUYV || kernel == KERNEL_UYVY) {
+      const d = d0 + r * w * 2;
+      if (kernel == KERNEL_YUYV) rowYUYV(s0, d, full, k);
+      else rowUYVY(s0, d, full, k);
+      if (rem) {
+        if (kernel == KERNEL_YUYV) rowYUYV(s0 + (done << 2), tail, 16, k);
+        else rowUYVY(s0 + (done << 2), tail, 16, k);
+        memory.copy(d + done * 2, tail, rem * 2);
+      }
+    } else if (kernel == KERNEL_I420) {
+      const y0 = d0 + r * w, y1 = y0 + w;
+      const u = d1 + (r >> 1) * (w >> 1), v = d2 + (r >> 1) * (w >> 1);
+      rowI420(s0, s1, y0, y1, u, v, full, k);
+      if (rem) {
+        rowI420(s0 + (done << 2), s1 + (done << 2), tail, tail + 16, tail + 32, tail + 48, 16, k);
+        memory.copy(y0 + done, tail, rem);
+        memory.copy(y1 + done, tail + 16, rem);
+        memory.copy(u + (done >> 1), tail + 32, rem >> 1);
+        memory.copy(v + (done >> 1), tail + 48, rem >> 1);
+      }
+    } else if (kernel == KERNEL_NV12) {
+      const y0 = d0 + r * w, y1 = y0 + w;
+      const uv = d1 + (r >> 1) * w;
+      rowNV12(s0, s1, y0, y1, uv, full, k);
+      if (rem) {
+        rowNV12(s0 + (done << 2), s1 + (done << 2), tail, tail + 16, tail + 32, 16, k);
+        memory.copy(y0 + done, tail, rem);
+        memory.copy(y1 + done, tail + 16, rem);
+        memory.copy(uv + done, tail + 32, rem);
+      }
+    } else if (kernel == KERNEL_RGB24 || kernel == KERNEL_BGR24) {
+      const bgr = kernel == KERNEL_BGR24;
+      const d = d0 + r * w * 3;
+      rowRGB(s0, d, full, k, bgr);
+      if (rem) {
+        rowRGB(s0 + (done << 2), tail, 16, k, bgr);
+        memory.copy(d + done * 3, tail, rem * 3);
+      }
+    } else {
+      const d = d0 + r * w;
+      rowGray(s0, d, full, k);
+      if (rem) {
+        rowGray(s0 + (done << 2), tail, 16, k);
+        memory.copy(d + done, tail, rem);
+      }
+    }
+  }
+}

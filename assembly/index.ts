@@ -1,0 +1,13 @@
+// The module's ABI, used only by src/convert/wasm-module.ts. Memory above heapBase() belongs to the
+// caller, which lays out its frames there; nothing in here allocates.
+
+export { COLOUR_BYTES, setColour } from './colour';
+export {
+  convertFrame, INPUT_OVERREAD, scratchBytes,
+  KERNEL_BGR24, KERNEL_GRAY, KERNEL_I420, KERNEL_NV12, KERNEL_RGB24, KERNEL_UYVY, KERNEL_YUYV,
+} from './frame';
+
+/** The first byte after the module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}

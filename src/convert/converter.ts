@@ -1,0 +1,90 @@
+/**
+ * `createConverter`: the public face of both engines. A converter owns one input frame and one
+ * output frame; `convert()` turns the first into the second with no allocation.
+ */
+import { LoopcamError } from '../errors.js';
+import { describeFrame, frameLayout, INPUTS, type FrameLayout } from '../formats.js';
+import { JsEngine } from './js-engine.js';
+import { describe, ENGINES, oneOf, resolveSpec, type ConverterOptions, type Engine, type FrameSpec } from './spec.js';
+import { WasmEngine } from './wasm-engine.js';
+
+/** What `convert(pixels)` accepts: any byte array of exactly one input frame. */
+export type Pixels = Uint8Array | Uint8ClampedArray;
+
+/** What an engine does: own the two frames and convert one into the other. */
+export interface EngineFrames {
+  /** The input frame (`inputStride × height` bytes). May be re-created: read it through the getter. */
+  readonly input: Uint8Array;
+  /** The output frame (`sizeImage` bytes). */
+  readonly output: Uint8Array;
+  run(): void;
+  release(): void;
+}
+
+export class Converter implements Disposable {
+  /** The resolved options: width, height, input, format, matrix, range, inputStride. */
+  readonly spec: FrameSpec;
+  readonly engine: Engine;
+  /** The output frame's planes, `bytesPerLine` and `sizeImage`. */
+  readonly layout: FrameLayout;
+  #frames: EngineFrames | undefined;
+
+  constructor(options: ConverterOptions) {
+    this.spec = resolveSpec(options);
+    this.engine = oneOf('engine', options.engine, ENGINES, 'wasm');
+    this.layout = frameLayout(this.spec.format, this.spec.width, this.spec.height);
+    this.#frames = this.engine === 'wasm' ? new WasmEngine(this.spec, this.layout) : new JsEngine(this.spec, this.layout);
+  }
+
+  /** The input frame: write pixels here (for the WASM engine, a view of WASM memory), then `convert()`. */
+  get input(): Uint8Array {
+    return this.#live().input;
+  }
+
+  /** The last converted frame, `layout.sizeImage` bytes (a view of WASM memory: no copy). */
+  get output(): Uint8Array {
+    return this.#live().output;
+  }
+
+  /** Converts `input` (after copying `pixels` into it, if given) and returns `output`. */
+  convert(pixels?: Pixels): Uint8Array {
+    const frames = this.#live();
+    if (pixels !== undefined) {
+      const input = frames.input;
+      if (!(pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray)) {
+        throw new TypeError(`pixels must be a Uint8Array, Uint8ClampedArray or Buffer; got ${describe(pixels)}`);
+      }
+      if (pixels.length !== input.length) {
+        const { width, height, input: name, inputStride } = this.spec;
+        const rows = inputStride === width * INPUTS[name].bytesPerPixel ? '' : `, rows ${inputStride} bytes apart`;
+        throw new RangeError(`pixels is ${pixels.length} bytes, expected ${input.length} (${describeFrame(name, width, height)}${rows})`);
+      }
+      input.set(pixels);
+    }
+    frames.run();
+    return frames.output;
+  }
+
+  /** Releases the frames; the converter cannot be used afterwards. */
+  dispose(): void {
+    this.#frames?.release();
+    this.#frames = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  #live(): EngineFrames {
+    if (!this.#frames) throw new LoopcamError('DISPOSED', 'this converter was disposed: create a new one with createConverter()');
+    return this.#frames;
+  }
+}
+
+/**
+ * Creates a converter from the pixel format you hold (`input`) to the one the camera carries
+ * (`format`). Synchronous; wrong options throw TypeError or RangeError saying what is expected.
+ */
+export function createConverter(options: ConverterOptions): Converter {
+  return new Converter(options);
+}

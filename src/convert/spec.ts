@@ -1,0 +1,103 @@
+/**
+ * What a converter converts, checked once up front. Every wrong argument gets a TypeError (wrong
+ * type) or RangeError (wrong value) whose message names the option, the value and what is expected.
+ */
+import { MATRICES, RANGES, type Matrix, type Range } from '../colour.js';
+import { blockSize, FORMAT_NAMES, INPUT_NAMES, INPUTS, inputRowBytes, type FormatName, type InputName } from '../formats.js';
+
+export const ENGINES = ['wasm', 'js'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** The largest width or height loopcam accepts (V4L2 drivers stop well before this). */
+export const MAX_DIMENSION = 16384;
+
+export interface ConverterOptions {
+  width: number;
+  height: number;
+  /** The pixel format you hold. Default 'rgba'. */
+  input?: InputName;
+  /** The pixel format the camera carries. Default 'yuyv'. */
+  format?: FormatName;
+  /** YUV matrix. Default 'bt601' (what webcams use). */
+  matrix?: Matrix;
+  /** YUV range. Default 'limited' (16–235 luma). */
+  range?: Range;
+  /** Bytes from one input row to the next; default: rows are packed (width × bytes per pixel). */
+  inputStride?: number;
+  /** 'wasm' (default, SIMD) or 'js' (the plain reference). */
+  engine?: Engine;
+}
+
+/** A fully resolved, validated conversion. */
+export interface FrameSpec {
+  readonly width: number;
+  readonly height: number;
+  readonly input: InputName;
+  readonly format: FormatName;
+  readonly matrix: Matrix;
+  readonly range: Range;
+  readonly inputStride: number;
+}
+
+/** Checks that `value` is one of `allowed`; `name` is the option's name for the message. */
+export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string') {
+    throw new TypeError(`${name} must be a string, one of ${allowed.join(', ')}; got ${describe(value)}`);
+  }
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new RangeError(`unknown ${name} "${value}": expected one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/** Checks a width or height: an integer from 1 to MAX_DIMENSION. */
+export function dimension(name: 'width' | 'height', value: unknown): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of pixels; got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_DIMENSION) {
+    throw new RangeError(`${name} must be an integer from 1 to ${MAX_DIMENSION}; got ${value}`);
+  }
+  return value;
+}
+
+export function resolveSpec(options: ConverterOptions): FrameSpec {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`converter options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
+  }
+  const width = dimension('width', options.width);
+  const height = dimension('height', options.height);
+  const input = oneOf('input', options.input, INPUT_NAMES, 'rgba');
+  const format = oneOf('format', options.format, FORMAT_NAMES, 'yuyv');
+  const matrix = oneOf('matrix', options.matrix, MATRICES, 'bt601');
+  const range = oneOf('range', options.range, RANGES, 'limited');
+  const [blockWidth, blockHeight] = blockSize(format);
+  const subsampling = blockHeight === 2 ? '4:2:0' : '4:2:2';
+  if (width % blockWidth !== 0) {
+    throw new RangeError(`width ${width} is odd, but ${format} (${subsampling}) needs an even width: use ${width - 1} or ${width + 1}`);
+  }
+  if (height % blockHeight !== 0) {
+    throw new RangeError(`height ${height} is odd, but ${format} (${subsampling}) needs an even height: use ${height - 1} or ${height + 1}`);
+  }
+  const rowBytes = inputRowBytes(input, width);
+  let inputStride = rowBytes;
+  if (options.inputStride !== undefined) {
+    if (typeof options.inputStride !== 'number') {
+      throw new TypeError(`inputStride must be a number of bytes; got ${describe(options.inputStride)}`);
+    }
+    if (!Number.isInteger(options.inputStride) || options.inputStride < rowBytes) {
+      throw new RangeError(`inputStride ${options.inputStride} is smaller than one row: ${width} ${input} pixels need at least ${rowBytes} bytes (${INPUTS[input].bytesPerPixel} per pixel)`);
+    }
+    inputStride = options.inputStride;
+  }
+  return Object.freeze({ width, height, input, format, matrix, range, inputStride });
+}
+
+/** A value as it should appear in an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
+  return `${typeof value} ${String(value)}`;
+}

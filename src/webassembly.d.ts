@@ -1,0 +1,18 @@
+// The part of the WebAssembly JS API loopcam uses. Node 20 has it all; @types/node 20 declares none
+// of it, and TypeScript's own declarations come only with the DOM library.
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: ArrayBufferView | ArrayBuffer);
+  }
+  class Instance {
+    constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  class Global {
+    readonly value: unknown;
+  }
+}
