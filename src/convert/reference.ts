@@ -22,11 +22,13 @@ export function referenceConvert(spec: FrameSpec, src: Uint8Array, dst: Uint8Arr
   // One channel of the pixel at (x, y); `channel` is its byte offset inside the pixel.
   const at = (channel: number, x: number, y: number): number => src[y * inputStride + x * pixel.bytesPerPixel + channel]!;
 
-  // One channel averaged over a block: the two rows first (4:2:0), then the pair of columns.
-  const blockAverage = (channel: number, x0: number, y0: number, pixels: number, rows: number): number => {
-    const column = (x: number): number => (rows === 2 ? average(at(channel, x, y0), at(channel, x, y0 + 1)) : at(channel, x, y0));
-    return pixels === 2 ? average(column(x0), column(x0 + 1)) : column(x0);
-  };
+  // One channel of a column of a block: the average of its two rows for 4:2:0.
+  const column = (channel: number, x: number, y0: number, rows: number): number =>
+    rows === 2 ? average(at(channel, x, y0), at(channel, x, y0 + 1)) : at(channel, x, y0);
+
+  // One channel averaged over a block: the rows first, then the pair of columns.
+  const blockAverage = (channel: number, x0: number, y0: number, pixels: number, rows: number): number =>
+    pixels === 2 ? average(column(channel, x0, y0, rows), column(channel, x0 + 1, y0, rows)) : column(channel, x0, y0, rows);
 
   for (const plane of frameLayout(spec.format, width, height).planes) {
     const unitsPerRow = width / plane.pixels;

@@ -8,6 +8,9 @@ import type { EngineFrames } from './converter.js';
 import type { FrameSpec } from './spec.js';
 import { WasmInstance } from './wasm-module.js';
 
+/** Bytes kept free after the output frame, so tests can prove no kernel writes past it. */
+const GUARD_BYTES = 64;
+
 export class WasmEngine implements EngineFrames {
   readonly #wasm: WasmInstance;
   readonly #run: () => void;
@@ -28,7 +31,7 @@ export class WasmEngine implements EngineFrames {
     this.#inputBytes = spec.inputStride * spec.height;
     this.#inputAt = wasm.alloc(this.#inputBytes + wasm.constant('INPUT_OVERREAD'));
     this.#outputBytes = layout.sizeImage;
-    this.#outputAt = wasm.alloc(this.#outputBytes);
+    this.#outputAt = wasm.alloc(this.#outputBytes + GUARD_BYTES);
     const scratchAt = wasm.alloc(x.scratchBytes(spec.width));
 
     const { y, u, v } = colour;
@@ -60,6 +63,11 @@ export class WasmEngine implements EngineFrames {
   get output(): Uint8Array {
     if (!this.#wasm.isCurrent(this.#output)) this.#output = this.#wasm.view(this.#outputAt, this.#outputBytes);
     return this.#output;
+  }
+
+  /** The bytes right after the output frame, which no conversion may touch (for tests). */
+  guard(): Uint8Array {
+    return this.#wasm.view(this.#outputAt + this.#outputBytes, GUARD_BYTES);
   }
 
   run(): void {

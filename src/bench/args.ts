@@ -1,0 +1,76 @@
+/** Command-line options of the conversion benchmark (`npm run bench`, later `loopcam bench`). */
+import { parseArgs } from 'node:util';
+import { FORMAT_NAMES, INPUT_NAMES, type FormatName, type InputName } from '../formats.js';
+import { dimension } from '../convert/spec.js';
+
+export const DEFAULT_SIZES: readonly [number, number][] = [[640, 480], [1280, 720], [1920, 1080], [3840, 2160]];
+
+export interface BenchOptions {
+  sizes: [number, number][];
+  pairs: [InputName, FormatName][];
+  json: boolean;
+}
+
+export const BENCH_USAGE = `Usage: npm run bench -- [--size WxH]… [--only INPUT:FORMAT,…] [--json]
+
+Times every input → format conversion with the JS reference and with WASM, next to the floor (a plain
+copy of one input frame), and prints medians in ms per frame.
+
+  --size WxH     frame size; repeat for several (default 640x480 1280x720 1920x1080 3840x2160)
+  --only LIST    pairs to run, e.g. rgba:yuyv,rgb24:i420 (default: all ${INPUT_NAMES.length * FORMAT_NAMES.length})
+  --json         one JSON object per line instead of a table
+  --help         this text
+
+inputs:  ${INPUT_NAMES.join(', ')}
+formats: ${FORMAT_NAMES.join(', ')}`;
+
+/** A usage mistake: the CLI prints it with the usage text and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses "1280x720" (or "1280×720"). */
+export function parseSize(text: string): [number, number] {
+  const match = /^(\d+)[x×](\d+)$/.exec(text.trim());
+  if (!match) throw new UsageError(`--size "${text}" is not WIDTHxHEIGHT, e.g. 1280x720`);
+  try {
+    return [dimension('width', Number(match[1])), dimension('height', Number(match[2]))];
+  } catch (error) {
+    throw new UsageError(`--size ${text}: ${(error as Error).message}`);
+  }
+}
+
+function parsePair(text: string): [InputName, FormatName] {
+  const [input, format, extra] = text.split(':');
+  if (extra !== undefined || !input || !format) throw new UsageError(`--only "${text}" is not INPUT:FORMAT, e.g. rgba:yuyv`);
+  if (!(INPUT_NAMES as string[]).includes(input)) throw new UsageError(`--only ${text}: unknown input "${input}"; expected one of ${INPUT_NAMES.join(', ')}`);
+  if (!(FORMAT_NAMES as string[]).includes(format)) throw new UsageError(`--only ${text}: unknown format "${format}"; expected one of ${FORMAT_NAMES.join(', ')}`);
+  return [input as InputName, format as FormatName];
+}
+
+/** Returns the options, or null when --help was asked for. */
+export function parseBenchArgs(argv: string[]): BenchOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        size: { type: 'string', multiple: true },
+        only: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return null;
+  const sizes = values.size?.length ? values.size.map(parseSize) : DEFAULT_SIZES.map(([w, h]) => [w, h] as [number, number]);
+  const pairs = values.only?.length
+    ? values.only.flatMap((list) => list.split(',').filter(Boolean)).map(parsePair)
+    : INPUT_NAMES.flatMap((input) => FORMAT_NAMES.map((format) => [input, format] as [InputName, FormatName]));
+  return { sizes, pairs, json: values.json ?? false };
+}
