@@ -11,7 +11,10 @@ test('the README example runs on this Node and prints what its comments say', ()
   const example = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
   assert.ok(example, 'README has a ```js example');
   const code = example.replace("from 'loopcam'", `from ${JSON.stringify(new URL('build/src/index.js', root).href)}`);
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+  // uvu sets FORCE_COLOR for itself; the example's console.log must print plain text.
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env });
   // Each console.log line's trailing comment states its output.
   const promised = [...example.matchAll(/console\.log\(.*\/\/ (.*)$/gm)].map((m) => m[1]!.split(':')[0]!.trim());
   assert.equal(output.trim().split('\n').map((l) => l.trim()), promised);

@@ -7,10 +7,13 @@
 # that artefact exists, so a re-run with a warm cache is a quick check.
 # Nothing is written into the repository; everything lives in
 # ${LOOPCAM_VM_CACHE:-/var/cache/loopcam-vm}. See test/vm/README.md.
-set -euo pipefail
+set -Eeuo pipefail
+trap 'printf "[vm] error: %s failed at line %s\n" "${BASH_SOURCE[0]}" "$LINENO" >&2' ERR
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${LOOPCAM_VM_CACHE:-/var/cache/loopcam-vm}
+# depmod/modprobe live in sbin, which a normal user's PATH may lack.
+PATH=$PATH:/usr/sbin:/sbin
 
 # The guest kernel comes from Debian 12 whatever the host runs: 6.1 is what the
 # 0.12.7 driver (and most users' distributions) pair with, and both drivers build on it.
@@ -46,6 +49,7 @@ since() { local d=$(( $(now_us) - $1 )); printf '%d.%02d s' $((d / 1000000)) $((
 logged() {
   local name=$1; shift
   local file="$CACHE/logs/$name.log"
+  mkdir -p "$CACHE/logs"
   if [[ ${LOOPCAM_VM_VERBOSE:-} == 1 ]]; then
     "$@" 2>&1 | tee "$file" >&2 && return 0
   else
@@ -62,13 +66,16 @@ is_root() { [[ $(id -u) == 0 ]]; }
 
 step_packages() {
   local t0 missing=() p status
+  local -A ok=()
   t0=$(now_us)
-  # One dpkg-query for all: cheap enough for the warm path (a few ms).
+  # One dpkg-query for all (~10 ms; one per package would be ten times that).
+  # Unknown packages are simply absent from its output.
   while read -r p status; do
-    [[ $status == ii ]] || missing+=("$p")
-  done < <(for p in "${HOST_PACKAGES[@]}"; do
-             dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "$p" 2>/dev/null || echo "$p missing"
-           done)
+    [[ $status == ii ]] && ok[$p]=1
+  done < <(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${HOST_PACKAGES[@]}" 2>/dev/null || true)
+  for p in "${HOST_PACKAGES[@]}"; do
+    [[ -n ${ok[$p]:-} ]] || missing+=("$p")
+  done
   ((${#missing[@]} == 0)) && return 0
   if ! is_root; then
     die "missing Debian packages: ${missing[*]}
@@ -168,7 +175,7 @@ apt_suite() {
 }
 
 pkg_field() { # <package[=version]> <field>: a field of the candidate in the current $APT suite
-  apt-cache "${APT[@]}" show --no-all-versions "$1" 2>/dev/null | sed -n "s/^$2: //p" | head -n 1
+  apt-cache "${APT[@]}" show --no-all-versions "$1" 2>/dev/null | sed -n "s/^$2: //p" | sed -n 1p
 }
 
 download() { # <dest dir> <package[=version]>...: apt-get download into dest
@@ -189,7 +196,7 @@ step_kernel() {
     t0=$(now_us)
     apt_suite "$KERNEL_SUITE"
     # linux-image-amd64 depends on exactly one linux-image-<release> (= <version>).
-    dep=$(pkg_field "$KERNEL_META" Depends | tr ',' '\n' | grep -o 'linux-image-[^ ]*' | head -n 1)
+    dep=$(pkg_field "$KERNEL_META" Depends | tr ',' '\n' | grep -o 'linux-image-[^ ]*' | sed -n 1p)
     KVER=$(pkg_field "$KERNEL_META" Version)
     [[ -n $dep && -n $KVER ]] || die "cannot resolve $KERNEL_META in $KERNEL_SUITE"
     KREL=${dep#linux-image-}
@@ -230,9 +237,12 @@ step_vmlinux() {
   local out="$CACHE/kernel/$KREL/vmlinux" vmlinuz="$KROOT/boot/vmlinuz-$KREL" off t0
   [[ -s $out ]] && return 0
   t0=$(now_us)
-  off=$(LC_ALL=C grep -obUaP '\xFD7zXZ\x00' "$vmlinuz" | head -n 1 | cut -d: -f1)
+  off=$(LC_ALL=C grep -m 1 -obUaP '\xFD7zXZ\x00' "$vmlinuz" | sed -n 1p | cut -d: -f1)
   [[ -n $off ]] || die "no XZ payload found in $vmlinuz"
-  tail -c +$((off + 1)) "$vmlinuz" | xz -dc --single-stream >"$out.tmp"
+  # No pipe: xz stops reading after the stream, which would kill a writer with SIGPIPE.
+  tail -c +$((off + 1)) "$vmlinuz" >"$out.xz"
+  xz -dc --single-stream "$out.xz" >"$out.tmp"
+  rm -f "$out.xz"
   [[ $(head -c 4 "$out.tmp" | od -An -tx1 | tr -d ' ') == 7f454c46 ]] || die "payload of $vmlinuz is not an ELF image"
   mv "$out.tmp" "$out"
   log "vmlinux decompressed ($(since "$t0"))"
@@ -261,7 +271,7 @@ step_driver() { # <upstream version> <suite> <package>
     if [[ -f $dir/src.tmp/deb/usr/src/v4l2loopback.tar.bz2 ]]; then
       tar -xjf "$dir/src.tmp/deb/usr/src/v4l2loopback.tar.bz2" -C "$dir/src.tmp/deb/usr/src"
     fi
-    src=$(dirname "$(find "$dir/src.tmp/deb/usr/src" -name v4l2loopback.c | head -n 1)")
+    src=$(dirname "$(find "$dir/src.tmp/deb/usr/src" -name v4l2loopback.c | sed -n 1p)")
     [[ -f $src/v4l2loopback.c ]] || die "no v4l2loopback.c in $pkg"
     mv "$src" "$dir/src.tmp/tree"
     rm -rf "$dir/src.tmp/deb" "$CACHE/debs/$pkg"
@@ -292,9 +302,8 @@ INITRAMFS=
 step_initramfs() {
   local mods hash t0 stage m
   # Dependency order as modprobe would load them (duplicates removed, builtins skipped).
-  mods=$(for m in "${INITRAMFS_MODULES[@]}"; do
-           modprobe -d "$KROOT" -S "$KREL" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
-         done | awk '!seen[$0]++')
+  mods=$(modprobe -d "$KROOT" -S "$KREL" --show-depends -a "${INITRAMFS_MODULES[@]}" |
+         awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
   # Rebuild when the guest scripts, the module list or busybox change.
   hash=$( { cat "$HERE/guest/init" "$HERE/guest/loopcam-vm-module"; echo "$mods"
             stat -Lc '%s %Y' /bin/busybox; } | sha256sum | cut -c1-16)
