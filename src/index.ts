@@ -5,3 +5,5 @@ export { MAX_DIMENSION } from './convert/spec.js';
 export { FORMATS, FORMAT_NAMES, INPUTS, INPUT_NAMES, fourccCode, frameLayout, type FormatName, type InputName, type FrameLayout, type PlaneLayout } from './formats.js';
 export { coefficients, MATRICES, RANGES, type Matrix, type Range, type Coefficients } from './colour.js';
 export { LoopcamError, type LoopcamErrorCode } from './errors.js';
+export { listDevices, type DeviceInfo } from './v4l2/devices.js';
+export { openOutput, OutputDevice, type OutputOptions, type Negotiated } from './v4l2/output.js';

@@ -1,0 +1,39 @@
+/**
+ * The operating-system calls the device layer makes, as one replaceable object: tests pass a fake to
+ * simulate drivers, short writes, EAGAIN or a device that vanishes; everything else uses `realSystem`.
+ */
+import * as fs from 'node:fs';
+import { ioctl, type IoctlArg } from './ioctl.js';
+
+export interface System {
+  open(path: string, flags: number): number;
+  close(fd: number): void;
+  ioctl(fd: number, request: number, arg: IoctlArg): number;
+  /** write(2) of `length` bytes of `data` from `offset`; returns the bytes written. */
+  write(fd: number, data: Uint8Array, offset: number, length: number): number;
+  readdir(path: string): string[];
+  readFile(path: string): string;
+  readlink(path: string): string;
+  /** Sleeps synchronously (for EAGAIN back-off). */
+  sleep(ms: number): void;
+  /** This process's pid (excluded when listing who holds a device). */
+  readonly pid: number;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+export const realSystem: System = {
+  open: (path, flags) => fs.openSync(path, flags),
+  close: (fd) => fs.closeSync(fd),
+  ioctl,
+  write: (fd, data, offset, length) => fs.writeSync(fd, data, offset, length),
+  readdir: (path) => fs.readdirSync(path),
+  readFile: (path) => fs.readFileSync(path, 'utf8'),
+  readlink: (path) => fs.readlinkSync(path),
+  sleep: (ms) => void Atomics.wait(sleeper, 0, 0, ms),
+  pid: process.pid,
+};
+
+export const O_RDONLY = fs.constants.O_RDONLY;
+export const O_RDWR = fs.constants.O_RDWR;
+export const O_NONBLOCK = fs.constants.O_NONBLOCK;
