@@ -7,3 +7,4 @@ export { coefficients, MATRICES, RANGES, type Matrix, type Range, type Coefficie
 export { LoopcamError, type LoopcamErrorCode } from './errors.js';
 export { listDevices, type DeviceInfo } from './v4l2/devices.js';
 export { openOutput, OutputDevice, type OutputOptions, type Negotiated } from './v4l2/output.js';
+export { createDevice, removeDevice, type CreateDeviceOptions, type CreatedDevice } from './v4l2/control.js';

@@ -62,7 +62,11 @@ export class FakeSystem implements System {
     return this.nodes.get(path)!;
   }
 
+  /** The configs ADD received on /dev/v4l2loopback. */
+  readonly added: Record<string, unknown>[] = [];
+
   ioctl(fd: number, request: number, arg: Buffer | number): number {
+    if (this.fds.get(fd) === '/dev/v4l2loopback') return this.#control(request, arg);
     const node = this.#node(fd);
     const buf = arg as Buffer;
     switch (request) {
@@ -109,6 +113,26 @@ export class FakeSystem implements System {
     return n;
   }
 
+  #control(request: number, arg: Buffer | number): number {
+    if (request === S.V4L2LOOPBACK_CTL_ADD) {
+      const config = decode(S.v4l2_loopback_config, arg as Buffer);
+      let n = config.output_nr;
+      if (n < 0) for (n = 0; this.nodes.has(`/dev/video${n}`); n++);
+      else if (this.nodes.has(`/dev/video${n}`)) throw errno('EEXIST');
+      this.added.push(config);
+      this.add(`/dev/video${n}`, { driver: 'v4l2 loopback', card: config.card_label, caps: 0x05000002, version: 0x000f00 });
+      return n;
+    }
+    if (request === S.V4L2LOOPBACK_CTL_REMOVE) {
+      const path = `/dev/video${arg as number}`;
+      if (!this.nodes.has(path)) throw errno('EINVAL');
+      if ([...this.fds.values()].includes(path)) throw errno('EBUSY');
+      this.nodes.delete(path);
+      return 0;
+    }
+    throw errno('ENOTTY');
+  }
+
   readdir(path: string): string[] {
     if (path === '/sys/class/video4linux') return [...this.nodes.keys()].filter((p) => p.startsWith('/dev/video')).map((p) => p.slice(5));
     if (path === '/proc') return [...new Set([String(this.pid), ...[...this.holders.values()].flat().map((h) => String(h.pid))])];
@@ -122,8 +146,12 @@ export class FakeSystem implements System {
     if (comm) return `${[...this.holders.values()].flat().find((h) => h.pid === Number(comm[1]))?.command ?? '?'}\n`;
     const name = /^\/sys\/class\/video4linux\/(video\d+)\/name$/.exec(path);
     if (name && this.nodes.has(`/dev/${name[1]}`)) return `${this.nodes.get(`/dev/${name[1]}`)!.card}\n`;
+    if (path === '/sys/module/v4l2loopback/version' && this.moduleVersion) return `${this.moduleVersion}\n`;
     throw errno('ENOENT');
   }
+
+  /** What /sys/module/v4l2loopback/version says, if anything. */
+  moduleVersion?: string;
 
   readlink(path: string): string {
     const m = /^\/proc\/(\d+)\/fd\/(\d+)$/.exec(path);
