@@ -32,6 +32,25 @@
   );
 }
 
+/**
+ * Luma of 16 pixels for 8-bit coefficients: the sums (at most 65535) are narrowed to 16 bits first,
+ * then biased (wrapping is exact: the true result is below 65536) and shifted 8 lanes at a time.
+ */
+@inline export function luma16Narrow(
+  p0: v128, p1: v128, p2: v128, p3: v128,
+  lo: v128, hi: v128, bias16: v128, lowBytes: v128,
+): v128 {
+  const a = i16x8.narrow_i32x4_u(weigh4(p0, lo, hi, lowBytes), weigh4(p1, lo, hi, lowBytes));
+  const b = i16x8.narrow_i32x4_u(weigh4(p2, lo, hi, lowBytes), weigh4(p3, lo, hi, lowBytes));
+  return i8x16.narrow_i16x8_u(i16x8.shr_u(i16x8.add(a, bias16), 8), i16x8.shr_u(i16x8.add(b, bias16), 8));
+}
+
+/** Chroma of 8 averaged pixels for 8-bit coefficients: raw sums fit signed 16 bits, so narrow first. */
+@inline export function chroma8Narrow(m0: v128, m1: v128, lo: v128, hi: v128, bias16: v128, lowBytes: v128): v128 {
+  const raw = i16x8.narrow_i32x4_s(weigh4(m0, lo, hi, lowBytes), weigh4(m1, lo, hi, lowBytes));
+  return i16x8.shr_u(i16x8.add(raw, bias16), 8);
+}
+
 /** The rounded average of each horizontal pixel pair of 8 pixels: 4 averaged pixels. */
 @inline export function pairAverage(p0: v128, p1: v128): v128 {
   return i8x16.avgr_u(v128.shuffle<i32>(p0, p1, 0, 2, 4, 6), v128.shuffle<i32>(p0, p1, 1, 3, 5, 7));
