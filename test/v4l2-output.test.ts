@@ -84,13 +84,23 @@ test('a device by path, number or card label', () => {
   fails(() => openOutput({ ...opts, device: 'nope' }, sys), 'NO_DEVICE', /no video device is labelled "nope"/, /\/dev\/video3 "first"/, /modprobe v4l2loopback/);
 });
 
-test('newer drivers, or 0.12 without exclusive caps, are left without keep_format', () => {
-  for (const node of [{ ...loopbackNode(), version: 0x000f00 }, loopbackNode('both', OUTPUT | CAPTURE | RW_STREAMING)]) {
+test('newer drivers (a version in sysfs), or 0.12 without exclusive caps, are left without keep_format', () => {
+  for (const [version, node] of [['0.15.0', loopbackNode()], [undefined, loopbackNode('both', OUTPUT | CAPTURE | RW_STREAMING)]] as const) {
     const sys = new FakeSystem();
+    if (version) sys.moduleVersion = version;
     sys.add('/dev/video10', node);
-    openOutput(opts, sys).close();
+    const out = openOutput(opts, sys);
+    assert.is(out.device.loopbackVersion, version ?? 'before 0.13');
+    out.close();
     assert.is(node.keepFormat, undefined);
   }
+});
+
+test('EINVAL from S_FMT while another program holds the node (0.12): BUSY, naming it', () => {
+  const sys = new FakeSystem();
+  sys.add('/dev/video10', { ...loopbackNode(), sFmtErrors: ['EINVAL'] });
+  sys.holders.set('/dev/video10', [{ pid: 99, command: 'obs' }]);
+  fails(() => openOutput({ ...opts, device: 10 }, sys), 'BUSY', /held by obs, pid 99/);
 });
 
 test('writeFrame writes one whole frame from a converter view, retrying EAGAIN and EINTR', () => {

@@ -4,6 +4,7 @@
  */
 import { describe } from '../convert/spec.js';
 import { deviceError, HOW_TO_GET_PERMISSION, loopcamError } from './explain.js';
+import { LEGACY_LOOPBACK, loopbackVersion } from './devices.js';
 import { errnoOf } from './ioctl.js';
 import { encode } from './layout.js';
 import { v4l2_loopback_config, V4L2LOOPBACK_CTL_ADD, V4L2LOOPBACK_CTL_REMOVE } from './structs.js';
@@ -36,10 +37,8 @@ function openControl(sys: System): number {
   } catch (error) {
     const errno = errnoOf(error);
     if (errno === 'ENOENT') {
-      let version = '';
-      try {
-        version = ` (this system has v4l2loopback ${sys.readFile('/sys/module/v4l2loopback/version').trim()})`;
-      } catch {}
+      const loaded = loopbackVersion(sys);
+      const version = loaded === LEGACY_LOOPBACK ? ' (the loaded v4l2loopback is older: it publishes no version)' : ` (this system has v4l2loopback ${loaded})`;
       throw loopcamError('NO_CONTROL_DEVICE', `${CONTROL_DEVICE} does not exist: creating devices at run time needs v4l2loopback 0.13 or newer${version}. ` +
         'With an older driver, make devices when loading it: `sudo modprobe -r v4l2loopback && sudo modprobe v4l2loopback devices=2 exclusive_caps=1,1 card_label=loopcam,loopcam2`', error);
     }

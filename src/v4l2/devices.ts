@@ -33,6 +33,8 @@ export interface DeviceInfo {
   capNames?: string[];
   /** A v4l2loopback node (by driver name, whatever its caps say now). */
   loopback: boolean;
+  /** For loopback nodes: the module's version ('0.15.0'), or 'before 0.13' (those publish none). */
+  loopbackVersion?: string;
   /** Announces VIDEO_OUTPUT now: loopcam can write to it. */
   output: boolean;
   /** Announces VIDEO_CAPTURE now: apps can read it. */
@@ -69,11 +71,33 @@ export function queryCapabilities(fd: number, path: string, sys: System): Capabi
   };
 }
 
+export const LEGACY_LOOPBACK = 'before 0.13';
+
+/**
+ * The loaded v4l2loopback's version. QUERYCAP reports the kernel's version, not the driver's;
+ * /sys/module/v4l2loopback/version exists from 0.13 on (0.12 publishes none).
+ */
+export function loopbackVersion(sys: System): string {
+  try {
+    return sys.readFile('/sys/module/v4l2loopback/version').trim() || LEGACY_LOOPBACK;
+  } catch {
+    return LEGACY_LOOPBACK;
+  }
+}
+
+/** Whether a loopback version predates 0.13 (one writer per load in exclusive mode, no control device). */
+export function isLegacyLoopback(version: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  return version === LEGACY_LOOPBACK || (major === 0 && minor !== undefined && minor < 13);
+}
+
 /** Describes one node from its capabilities. */
-export function describeDevice(path: string, number: number, c: Capabilities): DeviceInfo {
+export function describeDevice(path: string, number: number, c: Capabilities, sys: System): DeviceInfo {
+  const loopback = c.driver === LOOPBACK_DRIVER;
   return {
     path, number, label: c.card, driver: c.driver, busInfo: c.busInfo, version: c.version, caps: c.caps, capNames: c.capNames,
-    loopback: c.driver === LOOPBACK_DRIVER,
+    loopback,
+    ...(loopback ? { loopbackVersion: loopbackVersion(sys) } : {}),
     output: (c.caps & V4L2_CAP_VIDEO_OUTPUT) !== 0,
     capture: (c.caps & V4L2_CAP_VIDEO_CAPTURE) !== 0,
   };
@@ -100,7 +124,7 @@ export function listDevices(sys: System = realSystem): DeviceInfo[] {
         return { path, number, label, loopback: false, output: false, capture: false, error: openError(path, error) };
       }
       try {
-        return describeDevice(path, number, queryCapabilities(fd, path, sys));
+        return describeDevice(path, number, queryCapabilities(fd, path, sys), sys);
       } catch (error) {
         return { path, number, label: readSysfsName(number, sys), loopback: false, output: false, capture: false, error: error as LoopcamError };
       } finally {

@@ -10,7 +10,7 @@ import { LoopcamError } from '../errors.js';
 import { blockSize, describeFrame, FORMAT_NAMES, FORMATS, fourccCode, frameLayout, type FormatName, type FrameLayout } from '../formats.js';
 import { colorimetry, colorspaceName } from './colorimetry.js';
 import * as C from './constants.js';
-import { describeDevice, listDevices, queryCapabilities, type Capabilities, type DeviceInfo } from './devices.js';
+import { describeDevice, isLegacyLoopback, listDevices, queryCapabilities, type DeviceInfo } from './devices.js';
 import { deviceError, HOW_TO_GET_A_DEVICE, HOW_TO_UNSTICK, loopcamError, openError } from './explain.js';
 import { describeHolders, holdersOf } from './holders.js';
 import { errnoOf } from './ioctl.js';
@@ -222,12 +222,12 @@ function openPath(path: string, request: Request, sys: System): OutputDevice {
 
 function configure(fd: number, path: string, request: Request, sys: System): OutputDevice {
   const caps = queryCapabilities(fd, path, sys);
-  const info = describeDevice(path, Number(/\d+$/.exec(path)?.[0] ?? -1), caps);
+  const info = describeDevice(path, Number(/\d+$/.exec(path)?.[0] ?? -1), caps, sys);
   if (!info.loopback && !info.output) {
     throw new LoopcamError('NOT_OUTPUT', `${path} ("${caps.card}", driver ${caps.driver}) is a capture device — a camera — not an output. ` +
       'loopcam writes to v4l2loopback nodes: `loopcam list` shows them');
   }
-  if (info.loopback && needsKeepFormat(caps)) setKeepFormat(fd, sys);
+  if (info.loopback && needsKeepFormat(info)) setKeepFormat(fd, sys);
 
   const layout = frameLayout(request.format, request.width, request.height);
   const fourcc = FORMATS[request.format].fourcc;
@@ -238,7 +238,7 @@ function configure(fd: number, path: string, request: Request, sys: System): Out
   try {
     sys.ioctl(fd, VIDIOC_S_FMT, encode(v4l2_format, { type: C.V4L2_BUF_TYPE_VIDEO_OUTPUT, fmt: { pix: wanted } }));
   } catch (error) {
-    throw formatError(path, request, caps, error, sys);
+    throw formatError(path, request, info, error, sys);
   }
   const got = readFormat(fd, path, sys);
   const mismatches = (['width', 'height', 'pixelformat', 'bytesperline'] as const).filter((k) => got[k] !== wanted[k]);
@@ -269,10 +269,8 @@ function configure(fd: number, path: string, request: Request, sys: System): Out
  * not announce CAPTURE and OUTPUT together. Newer drivers need nothing (and keep_format would stop a
  * later writer from changing the size).
  */
-function needsKeepFormat(caps: Capabilities): boolean {
-  const [major, minor] = caps.version.split('.').map(Number) as [number, number];
-  const both = C.V4L2_CAP_VIDEO_CAPTURE | C.V4L2_CAP_VIDEO_OUTPUT;
-  return major === 0 && minor < 13 && (caps.caps & both) !== both;
+function needsKeepFormat(info: DeviceInfo): boolean {
+  return isLegacyLoopback(info.loopbackVersion ?? '') && !(info.output && info.capture);
 }
 
 function setKeepFormat(fd: number, sys: System): void {
@@ -293,17 +291,23 @@ function readFormat(fd: number, path: string, sys: System) {
   return decode(v4l2_format, buf).fmt.pix;
 }
 
-function formatError(path: string, request: Request, caps: Capabilities, error: unknown, sys: System): LoopcamError {
+function formatError(path: string, request: Request, info: DeviceInfo, error: unknown, sys: System): LoopcamError {
   const errno = errnoOf(error);
-  const loopback = caps.driver === C.LOOPBACK_DRIVER;
-  if (errno === 'EINVAL' && loopback && (caps.caps & (C.V4L2_CAP_VIDEO_OUTPUT | C.V4L2_CAP_VIDEO_CAPTURE)) === 0) {
-    return loopcamError('STUCK_NODE', `${path} ("${caps.card}") announces neither output nor capture and refuses a new format: a writer closed it and the driver (${caps.version}) will not take another. ${HOW_TO_UNSTICK}`, error);
+  const version = info.loopbackVersion ?? '';
+  if (errno === 'EINVAL' && info.loopback && !info.output && !info.capture) {
+    return loopcamError('STUCK_NODE', `${path} ("${info.label}") announces neither output nor capture and refuses a new format: a writer closed it and this v4l2loopback (${version}) will not take another. ${HOW_TO_UNSTICK}`, error);
+  }
+  // A loopback node answers EBUSY, or EINVAL (0.12), while another program holds it at another format.
+  const holders = errno === 'EBUSY' || (errno === 'EINVAL' && info.loopback) ? holdersOf(path, sys) : [];
+  if (holders.length > 0 || errno === 'EBUSY') {
+    return loopcamError('BUSY', `${path} is busy: another program is writing to it or holds its format${describeHolders(holders)}. ` +
+      'Stop that program, use the format it set, or use another device', error);
   }
   if (errno === 'EINVAL') {
     return loopcamError('FORMAT_REFUSED', `${path} refused ${describeFrame(request.format, request.width, request.height)} (EINVAL)` +
-      (loopback ? ': check the module\'s max_width/max_height, or whether a reader holds another format' : ': this device does not support that format'), error);
+      (info.loopback ? ': check the module\'s max_width/max_height, or whether a reader holds another format' : ': this device does not support that format'), error);
   }
-  return deviceError(path, 'VIDIOC_S_FMT', error, errno === 'EBUSY' ? describeHolders(holdersOf(path, sys)) : '');
+  return deviceError(path, 'VIDIOC_S_FMT', error);
 }
 
 function setFrameRate(fd: number, path: string, fps: number, sys: System, notes: string[]): number {

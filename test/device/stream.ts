@@ -1,0 +1,94 @@
+/**
+ * Writes known frames to a device through loopcam while real readers (v4l2-ctl, ffmpeg, GStreamer)
+ * capture it, then identifies every captured frame byte for byte.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createConverter, type FormatName, type OutputDevice } from '../../src/index.js';
+import { fillNoise } from '../helpers.js';
+import { run, type Ran } from './vm.js';
+
+export type ReaderName = 'v4l2-ctl' | 'ffmpeg' | 'gstreamer';
+
+const READERS: Record<ReaderName, (device: string, count: number, file: string) => [string, string[]]> = {
+  'v4l2-ctl': (device, count, file) => ['v4l2-ctl', ['-d', device, '--stream-mmap', `--stream-count=${count}`, `--stream-to=${file}`]],
+  ffmpeg: (device, count, file) => ['ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'v4l2', '-i', device,
+    '-frames:v', String(count), '-f', 'rawvideo', '-y', file]],
+  gstreamer: (device, count, file) => ['gst-launch-1.0', ['-q', 'v4l2src', `device=${device}`, `num-buffers=${count}`, '!', 'filesink', `location=${file}`]],
+};
+
+/** `n` different frames: seeded RGBA noise converted by loopcam (so every byte value occurs). */
+export function distinctFrames(width: number, height: number, format: FormatName, n: number, seed = 1): Uint8Array[] {
+  const c = createConverter({ width, height, format });
+  const frames = Array.from({ length: n }, (_, i) => {
+    fillNoise(c.input, seed * 1000 + i + 1);
+    return Uint8Array.from(c.convert());
+  });
+  c.dispose();
+  return frames;
+}
+
+export interface Capture {
+  reader: ReaderName;
+  ran: Ran;
+  bytes: number;
+  /** For each captured frame, the index of the written frame it equals, or −1. */
+  ids: number[];
+}
+
+/** Index of the frame equal to `bytes`, or −1. */
+export function identify(bytes: Uint8Array, frames: Uint8Array[]): number {
+  return frames.findIndex((f) => Buffer.compare(Buffer.from(f.buffer, f.byteOffset, f.length), bytes) === 0);
+}
+
+/**
+ * Writes `frames` in a cycle (each for `holdMs`) at `fps` while every reader captures `count` frames
+ * into `dir`; resolves when all readers have exited.
+ */
+export async function streamWhileReading(out: OutputDevice, frames: Uint8Array[], readers: ReaderName[], dir: string,
+  { fps = 30, holdMs = 250, count = 60 } = {}): Promise<Capture[]> {
+  const start = Date.now();
+  const tick = () => out.writeFrame(frames[Math.floor((Date.now() - start) / holdMs) % frames.length]!);
+  tick();
+  const timer = setInterval(tick, 1000 / fps);
+  try {
+    // Readers may only start once a format is set and frames flow (exclusive_caps shows CAPTURE then).
+    await new Promise((r) => setTimeout(r, 150));
+    return await Promise.all(readers.map(async (reader) => {
+      const file = join(dir, `${reader}.raw`);
+      const [cmd, args] = READERS[reader](out.path, count, file);
+      const ran = await run(cmd, args, 120_000);
+      let data = Buffer.alloc(0);
+      try {
+        data = readFileSync(file);
+      } catch {}
+      const size = frames[0]!.length;
+      const ids: number[] = [];
+      for (let at = 0; at + size <= data.length; at += size) ids.push(identify(data.subarray(at, at + size), frames));
+      if (data.length % size) ids.push(-1); // a partial frame at the end
+      return { reader, ran, bytes: data.length, ids };
+    }));
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * What is wrong with a capture, or '' if nothing: every frame must be one that was written, byte for
+ * byte, in the order written (a reader may skip one under load, never go back), and every written
+ * frame must have been seen.
+ */
+export function problems(capture: Capture, n: number, count: number): string {
+  const { ids, ran, reader } = capture;
+  if (ran.code !== 0) return `${reader} exited ${ran.code}: ${ran.stderr.trim().slice(-400)}`;
+  if (ids.length !== count) return `${reader} captured ${ids.length} frames (${capture.bytes} bytes), expected ${count}`;
+  const bad = ids.indexOf(-1);
+  if (bad >= 0) return `${reader}: frame ${bad} matches no written frame (read sequence ${ids.join(',')})`;
+  for (let i = 1; i < ids.length; i++) {
+    const step = (ids[i]! - ids[i - 1]! + n) % n;
+    if (step > 2) return `${reader}: frames out of order at ${i} (read sequence ${ids.join(',')})`;
+  }
+  const seen = new Set(ids).size;
+  if (seen < n) return `${reader}: saw ${seen} of ${n} written frames (read sequence ${ids.join(',')})`;
+  return '';
+}
