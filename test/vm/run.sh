@@ -9,7 +9,7 @@
 #                       (loopcam-vm-module load|reload|unload, or insmod $LOOPCAM_VM_MODULE)
 #   --timeout SEC       kill the guest after SEC seconds (default 1200)     [LOOPCAM_VM_TIMEOUT]
 #   --mem MIB           guest memory (default 1024)                        [LOOPCAM_VM_MEM]
-#   --cpus N            guest CPUs (default: host CPUs, at most 4)         [LOOPCAM_VM_CPUS]
+#   --cpus N            guest CPUs (default 1; 2 on hosts with 4+ CPUs)    [LOOPCAM_VM_CPUS]
 #
 # The guest sees the host's / read-only (with a throw-away tmpfs overlay, so it runs
 # the host's own node, ffmpeg, v4l2-ctl, gst-launch-1.0) and the current directory
@@ -26,7 +26,9 @@ MODPARAMS=${LOOPCAM_VM_MODPARAMS-devices=1 exclusive_caps=1}
 LOAD=1
 TIMEOUT=${LOOPCAM_VM_TIMEOUT:-1200}
 MEM=${LOOPCAM_VM_MEM:-1024}
-CPUS=${LOOPCAM_VM_CPUS:-$(n=$(nproc); echo $((n > 4 ? 4 : n)))}
+# One vCPU unless the host has 4+ CPUs: qemu's own threads (9p server, I/O) need the
+# rest, and on a 2-CPU host a second vCPU made runs slower, not faster.
+CPUS=${LOOPCAM_VM_CPUS:-$(($(nproc) >= 4 ? 2 : 1))}
 # TCG on purpose: /dev/kvm on these machines belongs to a paravirtualised hypervisor
 # that hangs or aborts stock kernels. LOOPCAM_VM_ACCEL=kvm is an explicit opt-in.
 ACCEL=${LOOPCAM_VM_ACCEL:-tcg,thread=multi}
@@ -72,12 +74,15 @@ cwd_phys=$(pwd -P)
 
 job=$(mktemp -d "${TMPDIR:-/tmp}/loopcam-vm.XXXXXX")
 mkdir "$job/share"
-qemu_pid= pids=()
+qemu_pid='' pids=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
   local st=$?
   [[ -n $qemu_pid ]] && kill "$qemu_pid" 2>/dev/null
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [[ ${LOOPCAM_VM_KEEP:-} == 1 || $st == 124 || $st == 125 ]]; then
+  # Kept for a look at console.log: on request, or after a harness failure/timeout
+  # (unless LOOPCAM_VM_KEEP=0).
+  if [[ ${LOOPCAM_VM_KEEP:-} == 1 || (${LOOPCAM_VM_KEEP:-} != 0 && ($st == 124 || $st == 125)) ]]; then
     [[ $st == 0 ]] || printf '[vm] kept %s (console.log: the guest kernel console)\n' "$job" >&2
   else
     rm -rf "$job"
@@ -151,6 +156,9 @@ if [[ ${LOOPCAM_VM_VERBOSE:-} == 1 ]]; then
   pids+=($!)
 fi
 
+# qemu option values escape a comma by doubling it.
+qpath() { printf '%s' "${1//,/,,}"; }
+# shellcheck disable=SC2054 # the commas belong to qemu's option syntax
 qemu=(
   qemu-system-x86_64 -nodefaults -no-user-config -no-reboot
   -machine "${LOOPCAM_VM_MACHINE:-q35}" -accel "$ACCEL" -cpu max -smp "$CPUS" -m "$MEM"
@@ -164,15 +172,15 @@ qemu=(
   # multidevs=remap: the host root spans several file systems; keep inode numbers unique.
   -fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
   -device virtio-9p-pci,fsdev=root,mount_tag=loopcam_root
-  -fsdev "local,id=cwd,path=$cwd_phys,security_model=none,multidevs=remap"
+  -fsdev "local,id=cwd,path=$(qpath "$cwd_phys"),security_model=none,multidevs=remap"
   -device virtio-9p-pci,fsdev=cwd,mount_tag=loopcam_cwd
-  -fsdev "local,id=job,path=$job/share,security_model=none"
+  -fsdev "local,id=job,path=$(qpath "$job/share"),security_model=none"
   -device virtio-9p-pci,fsdev=job,mount_tag=loopcam_job
   -device virtio-serial-pci,id=vser
   # "file" chardevs (write-only): a "pipe" chardev would also read the FIFO and race our
   # cat for the command's output.
-  -chardev "file,id=out,path=$job/stdout" -device virtserialport,bus=vser.0,chardev=out,name=loopcam.stdout
-  -chardev "file,id=err,path=$job/stderr" -device virtserialport,bus=vser.0,chardev=err,name=loopcam.stderr
+  -chardev "file,id=out,path=$(qpath "$job/stdout")" -device virtserialport,bus=vser.0,chardev=out,name=loopcam.stdout
+  -chardev "file,id=err,path=$(qpath "$job/stderr")" -device virtserialport,bus=vser.0,chardev=err,name=loopcam.stderr
 )
 
 log "guest: kernel $VM_KREL, v4l2loopback $DRIVER$( ((LOAD)) && echo " ($MODPARAMS)" || echo ", not loaded"), ${CPUS} CPUs, ${MEM} MiB"

@@ -186,9 +186,9 @@ download() { # <dest dir> <package[=version]>...: apt-get download into dest
 
 # ---------------------------------------------------------------------- 2. the kernel
 
-KREL= KVER= KROOT=
+KREL='' KVER='' KROOT=''
 step_kernel() {
-  local t0 meta dep headers_deps pkgs=() d tmp
+  local t0 dep headers_deps pkgs=() d tmp
   if [[ -f $CACHE/kernel/current ]]; then
     read -r KREL KVER <"$CACHE/kernel/current"
   fi
@@ -217,6 +217,7 @@ step_kernel() {
     for d in "$CACHE/debs/kernel-$KREL"/*.deb; do dpkg-deb -x "$d" "$tmp"; done
     # The flavour Makefile includes the -common tree by absolute /usr/src path; make it
     # relative so the headers work where they were extracted (and if the cache moves).
+    # shellcheck disable=SC2016 # $(...) is make syntax, for make to expand
     sed -i 's#^include /usr/src/\(linux-headers-[^/]*\)/Makefile#include $(dir $(lastword $(MAKEFILE_LIST)))../\1/Makefile#' \
       "$tmp/usr/src/linux-headers-$KREL/Makefile"
     # modules.dep is made by the package's postinst, which we do not run; the guest's
@@ -269,7 +270,7 @@ step_driver() { # <upstream version> <suite> <package>
     dpkg-deb -x "$CACHE/debs/$pkg"/*.deb "$dir/src.tmp/deb"
     # -dkms ships the tree in usr/src/v4l2loopback-<ver>/, -source a tarball.
     if [[ -f $dir/src.tmp/deb/usr/src/v4l2loopback.tar.bz2 ]]; then
-      tar -xjf "$dir/src.tmp/deb/usr/src/v4l2loopback.tar.bz2" -C "$dir/src.tmp/deb/usr/src"
+      tar --no-same-owner -xjf "$dir/src.tmp/deb/usr/src/v4l2loopback.tar.bz2" -C "$dir/src.tmp/deb/usr/src"
     fi
     src=$(dirname "$(find "$dir/src.tmp/deb/usr/src" -name v4l2loopback.c | sed -n 1p)")
     [[ -f $src/v4l2loopback.c ]] || die "no v4l2loopback.c in $pkg"
@@ -327,14 +328,15 @@ step_initramfs() {
      cpio --null -o -H newc --owner=0:0 --quiet) >"$INITRAMFS.tmp"
   mv "$INITRAMFS.tmp" "$INITRAMFS"
   rm -rf "$stage"
-  find "$CACHE/initramfs" -maxdepth 1 -name '*.cpio' ! -path "$INITRAMFS" -delete
+  # Older images go after an hour (not at once: another checkout may be booting one).
+  find "$CACHE/initramfs" -maxdepth 1 -name '*.cpio' ! -path "$INITRAMFS" -mmin +60 -delete
   log "initramfs built: $(wc -l <<<"$mods") modules, $(($(stat -c %s "$INITRAMFS") / 1024)) KiB ($(since "$t0"))"
 }
 
 # ------------------------------------------------------------------------------ main
 
 main() {
-  local t_all started ver suite pkg d env_new vers=()
+  local t_all ver suite pkg d env_new vers=()
   t_all=$(now_us)
   step_packages
 
@@ -346,7 +348,8 @@ main() {
     mkdir -p "$CACHE/logs"
     exec 9>>"$CACHE/.lock"
   else
-    exec 9<"$CACHE/.lock" 2>/dev/null || die "$CACHE is not writable; run once as root or set LOOPCAM_VM_CACHE"
+    [[ -r $CACHE/.lock ]] || die "$CACHE is not writable; run once as root or set LOOPCAM_VM_CACHE"
+    exec 9<"$CACHE/.lock"
   fi
   flock 9
 
