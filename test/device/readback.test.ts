@@ -1,5 +1,5 @@
 // Every output format, at two sizes (one width not a multiple of 16), written by loopcam to the real
-// v4l2loopback driver and read back byte-exact by v4l2-ctl, ffmpeg and GStreamer at once.
+// v4l2loopback driver and read back byte-exact by v4l2-ctl, ffmpeg and GStreamer, one after another.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FORMAT_NAMES, openOutput } from '../../src/index.js';

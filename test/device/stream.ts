@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createConverter, type FormatName, type OutputDevice } from '../../src/index.js';
+import { createConverter, frameLayout, type FormatName, type OutputDevice } from '../../src/index.js';
 import { fillNoise } from '../helpers.js';
 import { run, type Ran } from './vm.js';
 
@@ -16,6 +16,21 @@ const READERS: Record<ReaderName, (device: string, count: number, file: string) 
     '-frames:v', String(count), '-f', 'rawvideo', '-y', file]],
   gstreamer: (device, count, file) => ['gst-launch-1.0', ['-q', 'v4l2src', `device=${device}`, `num-buffers=${count}`, '!', 'filesink', `location=${file}`]],
 };
+
+/**
+ * The bytes a reader hands on for a written frame. ffmpeg decodes V4L2's YV12 into its own yuv420p,
+ * so its raw output carries the same planes in I420 order (U before V); every other pair is verbatim.
+ */
+export function asReadBy(reader: ReaderName, format: FormatName, width: number, height: number, frame: Uint8Array): Uint8Array {
+  if (reader !== 'ffmpeg' || format !== 'yv12') return frame;
+  const [y, v, u] = frameLayout('yv12', width, height).planes;
+  if (!y || !u || !v) throw new Error('yv12 has three planes');
+  const out = new Uint8Array(frame.length);
+  out.set(frame.subarray(y.offset, y.offset + y.size), 0);
+  out.set(frame.subarray(u.offset, u.offset + u.size), y.size);
+  out.set(frame.subarray(v.offset, v.offset + v.size), y.size + u.size);
+  return out;
+}
 
 /** `n` different frames: seeded RGBA noise converted by loopcam (so every byte value occurs). */
 export function distinctFrames(width: number, height: number, format: FormatName, n: number, seed = 1): Uint8Array[] {
@@ -42,8 +57,8 @@ export function identify(bytes: Uint8Array, frames: Uint8Array[]): number {
 }
 
 /**
- * Writes `frames` in a cycle (each for `holdMs`) at `fps` while every reader captures `count` frames
- * into `dir`; resolves when all readers have exited.
+ * Writes `frames` in a cycle (each for `holdMs`) at `fps` while each reader in turn captures `count`
+ * frames into `dir`.
  */
 export async function streamWhileReading(out: OutputDevice, frames: Uint8Array[], readers: ReaderName[], dir: string,
   { fps = 30, holdMs = 250, count = 60 } = {}): Promise<Capture[]> {
@@ -54,22 +69,29 @@ export async function streamWhileReading(out: OutputDevice, frames: Uint8Array[]
   try {
     // Readers may only start once a format is set and frames flow (exclusive_caps shows CAPTURE then).
     await new Promise((r) => setTimeout(r, 150));
-    return await Promise.all(readers.map(async (reader) => {
-      const file = join(dir, `${reader}.raw`);
-      const [cmd, args] = READERS[reader](out.path, count, file);
-      const ran = await run(cmd, args, 120_000);
-      let data = Buffer.alloc(0);
-      try {
-        data = readFileSync(file);
-      } catch {}
-      const size = frames[0]!.length;
-      const ids: number[] = [];
-      for (let at = 0; at + size <= data.length; at += size) ids.push(identify(data.subarray(at, at + size), frames));
-      if (data.length % size) ids.push(-1); // a partial frame at the end
-      return { reader, ran, bytes: data.length, ids };
-    }));
+    // One reader at a time: v4l2loopback's few buffers (max_buffers=2) starve concurrent mmap readers.
+    const captures: Capture[] = [];
+    for (const reader of readers) captures.push(await capture(reader));
+    return captures;
   } finally {
     clearInterval(timer);
+  }
+
+  async function capture(reader: ReaderName): Promise<Capture> {
+    const file = join(dir, `${reader}.raw`);
+    const [cmd, args] = READERS[reader](out.path, count, file);
+    const ran = await run(cmd, args, 120_000);
+    let data = Buffer.alloc(0);
+    try {
+      data = readFileSync(file);
+    } catch {}
+    const { width, height, format } = out.negotiated;
+    const expected = frames.map((f) => asReadBy(reader, format, width, height, f));
+    const size = frames[0]!.length;
+    const ids: number[] = [];
+    for (let at = 0; at + size <= data.length; at += size) ids.push(identify(data.subarray(at, at + size), expected));
+    if (data.length % size) ids.push(-1); // a partial frame at the end
+    return { reader, ran, bytes: data.length, ids };
   }
 }
 
