@@ -1,6 +1,7 @@
 // How loopcam and the real driver behave together: caps that make Chrome list the camera, what
 // v4l2-ctl and ffprobe report, colorimetry, and writers that follow one another.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { listDevices, LoopcamError, openOutput, type OutputDevice } from '../../src/index.js';
@@ -38,6 +39,18 @@ async function readsBack(out: OutputDevice, label: string): Promise<void> {
 if (!driver) {
   test.skip(`loopcam with the real driver (caps, v4l2-ctl/ffprobe, colorimetry, successive writers): ${SKIP_REASON}`, () => {});
 } else {
+  test("the README's camera example runs against the real driver", async () => {
+    reload('devices=1 exclusive_caps=1 card_label=loopcam');
+    const root = new URL('../../../', import.meta.url);
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const example = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.includes('openOutput'));
+    assert.ok(example, 'README has an openOutput example');
+    const code = example.replace("from 'loopcam'", `from ${JSON.stringify(new URL('build/src/index.js', root).href)}`);
+    const ran = await run(process.execPath, ['--input-type=module', '-e', code]);
+    assert.is(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /width: 1280/);
+  });
+
   test('exclusive_caps=1: the node announces CAPTURE once loopcam writes (what Chrome needs to list it)', async () => {
     const [node] = reload('devices=1 exclusive_caps=1');
     const before = listDevices().find((d) => d.path === node)!;
