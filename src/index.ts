@@ -8,3 +8,6 @@ export { LoopcamError, type LoopcamErrorCode } from './errors.js';
 export { listDevices, type DeviceInfo } from './v4l2/devices.js';
 export { openOutput, OutputDevice, type OutputOptions, type Negotiated } from './v4l2/output.js';
 export { createDevice, removeDevice, type CreateDeviceOptions, type CreatedDevice } from './v4l2/control.js';
+export { Streamer, type StreamerOptions, type SinkOption } from './stream/streamer.js';
+export type { Sink } from './stream/sinks.js';
+export type { StreamStats } from './stream/stats.js';

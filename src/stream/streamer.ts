@@ -1,0 +1,257 @@
+/**
+ * The Streamer: a paced stream of the latest frame. The producer draws into `frame` and calls
+ * `commit()` (one conversion, synchronous, never waiting); a timer on absolute deadlines writes the
+ * latest converted frame to the sink at every tick, repeating it while nothing new arrives, so readers
+ * never starve. Conversion happens once per committed frame, not per tick.
+ *
+ * Writes are synchronous and happen on the same thread as `commit()`, so a frame is never converted
+ * while it is being written: no frame can be torn, and one output buffer suffices.
+ */
+import { EventEmitter } from 'node:events';
+import type { Matrix, Range } from '../colour.js';
+import { Converter, type Pixels } from '../convert/converter.js';
+import { describe } from '../convert/spec.js';
+import { LoopcamError } from '../errors.js';
+import type { FormatName, InputName } from '../formats.js';
+import { openOutput } from '../v4l2/output.js';
+import { LATE_MS, monotonic, Pacer, type Clock } from './pacer.js';
+import { DeviceSink, NullSink, RawSink, Y4mSink, type Sink } from './sinks.js';
+import { LatenessWindow, type StreamStats } from './stats.js';
+
+export type SinkOption =
+  | { type: 'device'; device?: string | number }
+  | { type: 'y4m'; path: string }
+  | { type: 'raw'; fd?: number }
+  | { type: 'null' }
+  | Sink;
+
+export interface StreamerOptions {
+  /** The device (path, number or card label) when writing to a camera; default: the first free loopback node. */
+  device?: string | number;
+  width: number;
+  height: number;
+  /** Output frames per second. Default 30. */
+  fps?: number;
+  /** The pixel format the camera carries. Default 'yuyv'. */
+  format?: FormatName;
+  /** The pixel format you hold. Default 'rgba'. */
+  input?: InputName;
+  matrix?: Matrix;
+  range?: Range;
+  /** Where frames go; default the V4L2 device. */
+  sink?: SinkOption;
+  /** Shown before the first frame (and when idle, with idle: 'placeholder'): [r, g, b], default black. */
+  placeholder?: readonly [number, number, number];
+  /** Between producer frames: repeat the last one (default), or show the placeholder after `idleMs`. */
+  idle?: 'repeat' | 'placeholder';
+  /** How long without a new frame counts as idle (default 1000 ms). */
+  idleMs?: number;
+  signal?: AbortSignal;
+  /** For tests: the clock and timer functions. */
+  clock?: Clock;
+  timers?: { setTimeout: (fn: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void };
+}
+
+type State = 'new' | 'running' | 'stopped';
+
+export class Streamer extends EventEmitter implements AsyncDisposable {
+  readonly options: Readonly<StreamerOptions>;
+  readonly fps: number;
+  readonly #converter: Converter;
+  readonly #clock: Clock;
+  readonly #timers: NonNullable<StreamerOptions['timers']>;
+  readonly #lateness = new LatenessWindow();
+  #sink: Sink | undefined;
+  #pacer: Pacer | undefined;
+  #timer: unknown;
+  #state: State = 'new';
+  #placeholder: Uint8Array | undefined;
+  #fresh = false;
+  #lastCommit = -Infinity;
+  #error: unknown;
+  #waiters: (() => void)[] = [];
+  #stats: StreamStats = { framesOut: 0, framesIn: 0, repeated: 0, late: 0, dropped: 0, fps: 0, latenessP50Ms: 0, latenessP99Ms: 0, driftMs: 0 };
+  #lastStatsEmit = 0;
+
+  constructor(options: StreamerOptions) {
+    super();
+    if (options === null || typeof options !== 'object') throw new TypeError(`Streamer options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
+    const fps = options.fps ?? 30;
+    if (typeof fps !== 'number' || !Number.isFinite(fps) || fps <= 0 || fps > 1000) throw new RangeError(`fps must be a number above 0 and at most 1000; got ${String(fps)}`);
+    if (options.idle !== undefined && options.idle !== 'repeat' && options.idle !== 'placeholder') {
+      throw new RangeError(`idle must be 'repeat' or 'placeholder'; got ${describe(options.idle)}`);
+    }
+    const placeholder = options.placeholder ?? [0, 0, 0];
+    if (!Array.isArray(placeholder) || placeholder.length !== 3 || placeholder.some((v) => !Number.isInteger(v) || v < 0 || v > 255)) {
+      throw new RangeError(`placeholder must be [r, g, b] with values 0–255; got ${describe(options.placeholder)}`);
+    }
+    this.options = options;
+    this.fps = fps;
+    this.#converter = new Converter({
+      width: options.width, height: options.height, input: options.input, format: options.format, matrix: options.matrix, range: options.range,
+    });
+    this.#clock = options.clock ?? monotonic;
+    this.#timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+  }
+
+  /** Opens the sink, shows the placeholder and starts the output clock. */
+  async start(): Promise<void> {
+    if (this.#state !== 'new') throw new LoopcamError('DISPOSED', `this Streamer was already ${this.#state === 'running' ? 'started' : 'stopped'}: create a new one`);
+    this.#sink = this.#openSink();
+    this.#placeholder = this.#renderPlaceholder();
+    this.#state = 'running';
+    this.options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
+    if (this.options.signal?.aborted) return this.stop();
+    this.#pacer = new Pacer(this.fps, this.#clock());
+    this.#lastStatsEmit = this.#pacer.start;
+    this.#onTimer();
+  }
+
+  /** The input frame to draw into (a view of WASM memory). Read it again after each commit. */
+  get frame(): Uint8Array {
+    return this.#converter.input;
+  }
+
+  /** Converts `frame` and publishes it as the latest frame. Never waits. */
+  commit(): void {
+    this.#check();
+    this.#converter.convert();
+    this.#published();
+  }
+
+  /** Copies a whole frame in, converts it and publishes it. */
+  send(pixels: Pixels): void {
+    this.#check();
+    this.#converter.convert(pixels);
+    this.#published();
+  }
+
+  /** Resolves at the next output tick (after its write): a producer's way to keep pace. */
+  nextFrame(): Promise<void> {
+    this.#check();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  get stats(): StreamStats {
+    const s = this.#stats;
+    const elapsed = this.#pacer ? (this.#clock() - this.#pacer.start) / 1000 : 0;
+    s.fps = elapsed > 0 ? s.framesOut / elapsed : 0;
+    s.latenessP50Ms = this.#lateness.percentile(50);
+    s.latenessP99Ms = this.#lateness.percentile(99);
+    return { ...s };
+  }
+
+  /** Stops the clock, writes nothing more, releases the sink. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    const wasRunning = this.#state === 'running';
+    this.#state = 'stopped';
+    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    try {
+      this.#sink?.close();
+    } finally {
+      this.#sink = undefined;
+      this.#converter.dispose();
+      for (const w of this.#waiters.splice(0)) w();
+      if (wasRunning) this.emit('close', this.stats);
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  #check(): void {
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#state === 'stopped') throw new LoopcamError('DISPOSED', 'this Streamer was stopped: create a new one');
+  }
+
+  #published(): void {
+    this.#fresh = true;
+    this.#lastCommit = this.#clock();
+    this.#stats.framesIn++;
+  }
+
+  #openSink(): Sink {
+    const o = this.options;
+    const sink = o.sink ?? { type: 'device' };
+    const { width, height } = this.#converter.spec;
+    const shape = { format: this.#converter.spec.format, width, height, fps: this.fps, range: this.#converter.spec.range };
+    if ('write' in sink) return sink;
+    switch (sink.type) {
+      case 'device':
+        return new DeviceSink(openOutput({ device: sink.device ?? o.device, width, height, format: shape.format, fps: this.fps, matrix: o.matrix, range: o.range }));
+      case 'y4m':
+        return new Y4mSink(sink.path, shape);
+      case 'raw':
+        return new RawSink(sink.fd ?? 1, sink.fd === undefined || sink.fd === 1 ? 'stdout' : `fd ${sink.fd}`);
+      case 'null':
+        return new NullSink();
+      default:
+        throw new RangeError(`sink type must be 'device', 'y4m', 'raw' or 'null'; got ${describe((sink as { type?: unknown }).type)}`);
+    }
+  }
+
+  /** The placeholder converted once; the output buffer starts with it too. */
+  #renderPlaceholder(): Uint8Array {
+    const [r, g, b] = this.options.placeholder ?? [0, 0, 0];
+    const input = this.#converter.input;
+    const { input: name, width, height, inputStride } = this.#converter.spec;
+    const bpp = name === 'gray' ? 1 : name === 'rgb24' || name === 'bgr24' ? 3 : 4;
+    const order = name === 'bgra' || name === 'bgr24' ? [b, g, r, 255] : [r, g, b, 255];
+    const grey = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const at = y * inputStride + x * bpp;
+        if (bpp === 1) input[at] = grey;
+        else for (let c = 0; c < bpp; c++) input[at + c] = order[c]!;
+      }
+    }
+    return Uint8Array.from(this.#converter.convert());
+  }
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    if (this.#state !== 'running') return;
+    const now = this.#clock();
+    const wake = this.#pacer!.wake(now);
+    if (wake.write) {
+      try {
+        this.#writeTick(now, wake.latenessMs, wake.skipped);
+      } catch (error) {
+        this.#fail(error);
+        return;
+      }
+    }
+    // setTimeout counts whole milliseconds and never fires early by its own clock: round down.
+    this.#timer = this.#timers.setTimeout(this.#onTimer, Math.floor(this.#pacer!.untilNext(this.#clock())));
+  };
+
+  #writeTick(now: number, latenessMs: number, skipped: number): void {
+    const s = this.#stats;
+    const idle = this.options.idle === 'placeholder' && now - this.#lastCommit > (this.options.idleMs ?? 1000);
+    const frame = s.framesIn === 0 || idle ? this.#placeholder! : this.#converter.output;
+    if (!this.#fresh && s.framesIn > 0) s.repeated++;
+    this.#fresh = false;
+    this.#sink!.write(frame);
+    s.framesOut++;
+    s.dropped += skipped;
+    if (latenessMs > LATE_MS) s.late++;
+    this.#lateness.add(latenessMs);
+    s.driftMs = latenessMs;
+    if (this.#waiters.length) for (const w of this.#waiters.splice(0)) w();
+    if (this.listenerCount('frame')) this.emit('frame', s.framesOut);
+    if (now - this.#lastStatsEmit >= 1000 && this.listenerCount('stats')) {
+      this.#lastStatsEmit = now;
+      this.emit('stats', this.stats);
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#error = error;
+    void this.stop().finally(() => {
+      if (this.listenerCount('error')) this.emit('error', error);
+    });
+  }
+}
