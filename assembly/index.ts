@@ -11,3 +11,4 @@ export {
 export function heapBase(): usize {
   return __heap_base;
 }
+export { PATTERN_BARS, PATTERN_GRADIENT, PATTERN_MOVING, renderPattern } from './pattern';

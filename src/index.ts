@@ -1,5 +1,5 @@
 /** loopcam: feed a Linux v4l2loopback virtual camera from Node.js. */
-export { createConverter, Converter, type Pixels } from './convert/converter.js';
+export { createConverter, Converter, PATTERNS, type Pattern, type Pixels } from './convert/converter.js';
 export type { ConverterOptions, Engine, FrameSpec } from './convert/spec.js';
 export { MAX_DIMENSION } from './convert/spec.js';
 export { FORMATS, FORMAT_NAMES, INPUTS, INPUT_NAMES, fourccCode, frameLayout, type FormatName, type InputName, type FrameLayout, type PlaneLayout } from './formats.js';

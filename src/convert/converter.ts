@@ -19,7 +19,13 @@ export interface EngineFrames {
   readonly output: Uint8Array;
   run(): void;
   release(): void;
+  /** Draws a test pattern into the (RGBA) input frame, where the engine can. */
+  drawPattern?(pattern: Pattern, frame: number, millis: number): void;
 }
+
+/** Test patterns: colour bars, a gradient, or bars with a moving box, frame counter and time. */
+export const PATTERNS = ['bars', 'gradient', 'moving'] as const;
+export type Pattern = (typeof PATTERNS)[number];
 
 export class Converter implements Disposable {
   /** The resolved options: width, height, input, format, matrix, range, inputStride. */
@@ -63,6 +69,22 @@ export class Converter implements Disposable {
     }
     frames.run();
     return frames.output;
+  }
+
+  /**
+   * Draws a test pattern into `input` (RGBA converters, WASM engine), in place: `frame` and `millis`
+   * are printed on the 'moving' pattern. Then `convert()` as usual.
+   */
+  drawPattern(pattern: Pattern, frame = 0, millis = 0): void {
+    const frames = this.#live();
+    oneOf('pattern', pattern, PATTERNS, 'bars');
+    if (this.spec.input !== 'rgba' || !frames.drawPattern) {
+      throw new RangeError(`test patterns are drawn as rgba by the wasm engine: create the converter with input: 'rgba' and engine: 'wasm' (this one has input: '${this.spec.input}', engine: '${this.engine}')`);
+    }
+    if (!Number.isInteger(frame) || frame < 0 || !Number.isFinite(millis) || millis < 0) {
+      throw new RangeError(`frame must be a whole number ≥ 0 and millis a number ≥ 0; got ${frame}, ${millis}`);
+    }
+    frames.drawPattern(pattern, frame, millis);
   }
 
   /** Releases the frames; the converter cannot be used afterwards. */

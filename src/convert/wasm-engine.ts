@@ -4,7 +4,7 @@
  */
 import { coefficients } from '../colour.js';
 import { FORMATS, INPUTS, type FrameLayout } from '../formats.js';
-import type { EngineFrames } from './converter.js';
+import type { EngineFrames, Pattern } from './converter.js';
 import type { FrameSpec } from './spec.js';
 import { WasmInstance } from './wasm-module.js';
 
@@ -14,6 +14,7 @@ const GUARD_BYTES = 64;
 export class WasmEngine implements EngineFrames {
   readonly #wasm: WasmInstance;
   readonly #run: () => void;
+  readonly #pattern: (pattern: Pattern, frame: number, millis: number) => void;
   readonly #inputAt: number;
   readonly #inputBytes: number;
   readonly #outputAt: number;
@@ -48,6 +49,8 @@ export class WasmEngine implements EngineFrames {
     const args = [kernel, pixel.bytesPerPixel, spec.width, spec.height, this.#inputAt, spec.inputStride,
       this.#outputAt + layout.planes[0]!.offset, planeAt('U'), planeAt('V'), colourAt, scratchAt] as const;
     this.#run = () => x.convertFrame(...args);
+    this.#pattern = (pattern, frame, millis) => x.renderPattern(wasm.constant(`PATTERN_${pattern.toUpperCase()}`), this.#inputAt,
+      spec.width, spec.height, spec.inputStride, frame, millis);
 
     this.#input = wasm.view(this.#inputAt, this.#inputBytes);
     this.#output = wasm.view(this.#outputAt, this.#outputBytes);
@@ -72,6 +75,10 @@ export class WasmEngine implements EngineFrames {
 
   run(): void {
     this.#run();
+  }
+
+  drawPattern(pattern: Pattern, frame: number, millis: number): void {
+    this.#pattern(pattern, frame, millis);
   }
 
   release(): void {}

@@ -16,9 +16,10 @@ export interface LoopcamExports {
   convertFrame(kernel: number, bytesPerPixel: number, width: number, height: number, src: number, stride: number,
     d0: number, d1: number, d2: number, colour: number, scratch: number): void;
   scratchBytes(width: number): number;
+  renderPattern(kind: number, dst: number, width: number, height: number, stride: number, frame: number, millis: number): void;
   readonly COLOUR_BYTES: WebAssembly.Global;
   readonly INPUT_OVERREAD: WebAssembly.Global;
-  readonly [constant: `KERNEL_${string}`]: WebAssembly.Global;
+  readonly [constant: `KERNEL_${string}` | `PATTERN_${string}`]: WebAssembly.Global;
 }
 
 const WASM_FILE = new URL('../../loopcam.wasm', import.meta.url);

@@ -1,0 +1,48 @@
+// Test patterns drawn in WASM, checked at known pixels.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createConverter } from '../src/index.js';
+
+const rgbAt = (rgb: Uint8Array, width: number, x: number, y: number) => [...rgb.subarray((y * width + x) * 3, (y * width + x) * 3 + 3)];
+
+test('bars: the eight 100 % colour bars, left to right', () => {
+  const c = createConverter({ width: 640, height: 360, format: 'rgb24' });
+  c.drawPattern('bars');
+  const rgb = c.convert();
+  const expected = [[255, 255, 255], [255, 255, 0], [0, 255, 255], [0, 255, 0], [255, 0, 255], [255, 0, 0], [0, 0, 255], [0, 0, 0]];
+  expected.forEach((colour, bar) => assert.equal(rgbAt(rgb, 640, bar * 80 + 40, 200), colour, `bar ${bar}`));
+});
+
+test('gradient: red rises left to right, green top to bottom', () => {
+  const c = createConverter({ width: 256, height: 256, format: 'rgb24' });
+  c.drawPattern('gradient');
+  const rgb = c.convert();
+  assert.equal(rgbAt(rgb, 256, 0, 0), [0, 0, 255]);
+  assert.equal(rgbAt(rgb, 256, 255, 255), [255, 255, 0]);
+  assert.equal(rgbAt(rgb, 256, 128, 64), [128, 64, 127]);
+});
+
+test('moving: the counter band and the box change from frame to frame; the same frame is the same picture', () => {
+  const c = createConverter({ width: 640, height: 360, format: 'yuyv' });
+  const shot = (frame: number, millis: number) => {
+    c.drawPattern('moving', frame, millis);
+    return Buffer.from(c.convert());
+  };
+  const a = shot(7, 233);
+  const b = shot(8, 266);
+  assert.ok(!a.equals(b));
+  assert.ok(a.equals(shot(7, 233)), 'deterministic');
+  const band = 640 * 2 * 36; // the top band: digits
+  assert.ok(!a.subarray(0, band).equals(b.subarray(0, band)), 'the counter changed');
+});
+
+test('tiny frames do not crash; non-rgba converters are refused', () => {
+  const tiny = createConverter({ width: 2, height: 2 });
+  for (const p of ['bars', 'gradient', 'moving'] as const) tiny.drawPattern(p, 123456, 99999999);
+  assert.throws(() => createConverter({ width: 8, height: 8, input: 'bgra' }).drawPattern('bars'), (e: Error) => e instanceof RangeError && /input: 'rgba'/.test(e.message));
+  assert.throws(() => createConverter({ width: 8, height: 8, engine: 'js' }).drawPattern('bars'), RangeError);
+  assert.throws(() => tiny.drawPattern('plaid' as never), RangeError);
+  assert.throws(() => tiny.drawPattern('moving', -1), RangeError);
+});
+
+test.run();
