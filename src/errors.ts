@@ -17,6 +17,7 @@ export type LoopcamErrorCode =
   | 'SHORT_WRITE' // the driver accepted only part of a frame
   | 'DEVICE_GONE' // the device went away while in use (ENODEV, EIO)
   | 'NO_CONTROL_DEVICE' // /dev/v4l2loopback is missing (driver older than 0.13)
+  | 'PARTIAL_FRAME' // an input stream ended inside a frame
   | 'IO_ERROR'; // any other OS error, with its errno
 
 export class LoopcamError extends Error {

@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Matrix, Range } from '../colour.js';
-import { Converter, type Pixels } from '../convert/converter.js';
+import { Converter, type Pattern, type Pixels } from '../convert/converter.js';
 import { describe } from '../convert/spec.js';
 import { LoopcamError } from '../errors.js';
 import type { FormatName, InputName } from '../formats.js';
@@ -110,6 +110,12 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   /** The input frame to draw into (a view of WASM memory). Read it again after each commit. */
   get frame(): Uint8Array {
     return this.#converter.input;
+  }
+
+  /** Draws a test pattern into `frame` (RGBA input); `commit()` it as usual. */
+  drawPattern(pattern: Pattern, frame = 0, millis = 0): void {
+    this.#check();
+    this.#converter.drawPattern(pattern, frame, millis);
   }
 
   /** Converts `frame` and publishes it as the latest frame. Never waits. */

@@ -1,0 +1,106 @@
+// The loopcam command line, run as a user runs it: exit codes, files, stdout, signals.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createConverter, frameLayout } from '../src/index.js';
+
+const BIN = new URL('../src/cli/main.js', import.meta.url).pathname;
+const cli = (args: string[], input?: Buffer) => spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'buffer', env: { ...process.env, NO_COLOR: '1' } });
+const dir = mkdtempSync(join(tmpdir(), 'loopcam-cli-'));
+const Y4M_HEADER = 'YUV4MPEG2 W64 H48 F30:1 Ip A1:1 C422 XCOLORRANGE=LIMITED\n';
+
+test('usage: no command or an unknown one exits 2 with the usage; --help exits 0', () => {
+  assert.is(cli([]).status, 2);
+  const unknown = cli(['frobnicate']);
+  assert.is(unknown.status, 2);
+  assert.match(unknown.stderr.toString(), /unknown command "frobnicate"/);
+  for (const command of ['pattern', 'pipe', 'list', 'bench']) {
+    const r = cli([command, '--help']);
+    assert.is(r.status, 0, command);
+    assert.match(r.stdout.toString(), /Usage: /);
+  }
+  const bad = cli(['pattern', '--size', '64x', '--output', join(dir, 'x.y4m')]);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr.toString(), /--size "64x" is not WIDTHxHEIGHT/);
+  assert.is(cli(['pattern', '--pattern', 'plaid']).status, 2);
+  assert.is(cli(['pattern', '--frames', '-3']).status, 2);
+});
+
+test('pattern --frames N --output file.y4m writes exactly N whole frames', () => {
+  const file = join(dir, 'p.y4m');
+  const r = cli(['pattern', '--size', '64x48', '--frames', '12', '--output', file]);
+  assert.is(r.status, 0, r.stderr.toString());
+  assert.is(r.stderr.length, 0, 'nothing but errors when not a terminal');
+  const data = readFileSync(file);
+  assert.is(data.subarray(0, Y4M_HEADER.length).toString(), Y4M_HEADER);
+  assert.is(data.length, Y4M_HEADER.length + 12 * (6 + 64 * 48 * 2));
+});
+
+test('pattern --output - writes raw frames to stdout, the moving pattern changing every frame', () => {
+  const r = cli(['pattern', '--size', '64x48', '--format', 'i420', '--frames', '4', '--output', '-']);
+  assert.is(r.status, 0, r.stderr.toString());
+  const size = frameLayout('i420', 64, 48).sizeImage;
+  assert.is(r.stdout.length, 4 * size);
+  const frames = [0, 1, 2, 3].map((i) => r.stdout.subarray(i * size, (i + 1) * size));
+  assert.ok(!frames[0]!.equals(frames[1]!));
+});
+
+test('pipe: whole frames from stdin reach the output; the last one is shown last', async () => {
+  const c = createConverter({ width: 32, height: 16, input: 'gray', format: 'gray' });
+  const child = spawn(process.execPath, [BIN, 'pipe', '--input', 'gray', '--size', '32x16', '--format', 'gray', '--fps', '50', '--output', '-']);
+  const out: Buffer[] = [];
+  child.stdout.on('data', (d) => out.push(d));
+  const shades = [40, 120, 200];
+  // Start once it streams (placeholder frames), so no frame is replaced before its first tick.
+  while (out.length === 0) await new Promise((r) => setTimeout(r, 10));
+  for (const shade of shades) {
+    child.stdin.write(Buffer.alloc(32 * 16, shade));
+    await new Promise((r) => setTimeout(r, 80));
+  }
+  child.stdin.end();
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.is(code, 0);
+  const data = Buffer.concat(out);
+  const size = 32 * 16;
+  assert.ok(data.length >= 3 * size && data.length % size === 0, `${data.length} bytes`);
+  const expected = shades.map((s) => Buffer.from(c.convert(new Uint8Array(size).fill(s))));
+  const seen = new Set<number>();
+  for (let at = 0; at < data.length; at += size) {
+    const i = expected.findIndex((e) => e.equals(data.subarray(at, at + size)));
+    // Before the first frame arrives the placeholder (black) is shown.
+    if (i < 0) assert.ok(data.subarray(at, at + size).every((b) => b === 16), `frame at ${at} is neither input nor placeholder`);
+    else seen.add(i);
+  }
+  assert.equal([...seen].sort(), [0, 1, 2]);
+  assert.ok(expected[2]!.equals(data.subarray(data.length - size)));
+});
+
+test('pipe: a partial last frame is a clear error (exit 1)', () => {
+  const r = cli(['pipe', '--input', 'rgba', '--size', '8x8', '--output', '-'], Buffer.alloc(8 * 8 * 4 + 10));
+  assert.is(r.status, 1);
+  assert.match(r.stderr.toString(), /stdin ended inside a frame: 10 of 256 bytes/);
+});
+
+test('no device: exit 1, saying how to get one and how to write a file instead', () => {
+  const r = cli(['pattern', '--device', '/dev/video99', '--frames', '1']);
+  assert.is(r.status, 1);
+  assert.match(r.stderr.toString(), /modprobe v4l2loopback/);
+  assert.match(r.stderr.toString(), /--output pattern\.y4m/);
+});
+
+test('SIGTERM stops cleanly: exit 0 and a Y4M of whole frames', async () => {
+  const file = join(dir, 'term.y4m');
+  const child = spawn(process.execPath, [BIN, 'pattern', '--size', '64x48', '--output', file]);
+  await new Promise((r) => setTimeout(r, 700));
+  child.kill('SIGTERM');
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.is(code, 0);
+  const frames = (statSync(file).size - Y4M_HEADER.length) / (6 + 64 * 48 * 2);
+  assert.ok(Number.isInteger(frames) && frames >= 1, `${frames} frames`);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
