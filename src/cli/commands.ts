@@ -115,12 +115,17 @@ async function pipe(argv: string[]): Promise<number> {
       }
       if (!running()) finish();
     };
+    let done = false;
     const finish = () => {
+      if (done) return;
+      done = true;
       process.stdin.off('data', onData);
       process.stdin.off('end', onEnd);
-      process.stdin.pause();
+      process.stdin.destroy(); // an open stdin would keep the process alive after a signal
       resolve();
     };
+    // Stopped from outside (--frames, Ctrl+C, SIGTERM): stop reading.
+    cam.once('close', finish);
     const onEnd = () => {
       if (filled !== 0) {
         reject(new LoopcamError('PARTIAL_FRAME', `stdin ended inside a frame: ${filled} of ${frameBytes} bytes (${c.width}×${c.height} ${input}); frames must be whole`));
