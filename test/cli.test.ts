@@ -102,5 +102,13 @@ test('SIGTERM stops cleanly: exit 0 and a Y4M of whole frames', async () => {
   assert.ok(Number.isInteger(frames) && frames >= 1, `${frames} frames`);
 });
 
+test('SIGTERM stops pipe even while stdin stays open', async () => {
+  const child = spawn(process.execPath, [BIN, 'pipe', '--input', 'gray', '--size', '8x8', '--output', '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill('SIGTERM');
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.is(code, 0);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

@@ -11,11 +11,12 @@ const W = 320;
 const H = 240;
 
 /** Starts the CLI, waits until the device shows a format (frames flow), reads `count` frames with ffmpeg. */
-async function readWhileRunning(args: string[], count: number, feed?: (stdin: NodeJS.WritableStream) => Promise<void>): Promise<Buffer[]> {
+async function readWhileRunning(args: string[], count: number, feed?: (stdin: NodeJS.WritableStream, reading: () => boolean) => Promise<void>): Promise<Buffer[]> {
   const [dir, clean] = scratch();
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'ignore', 'inherit'] });
+  let reading = true;
   try {
-    const feeding = feed?.(child.stdin);
+    const feeding = feed?.(child.stdin, () => reading);
     for (let i = 0; i < 200; i++) {
       const probe = await run('v4l2-ctl', ['-d', '/dev/video0', '--get-fmt-video']);
       if (probe.code === 0 && /Width\/Height\s*:\s*320\/240/.test(probe.stdout)) break;
@@ -23,6 +24,7 @@ async function readWhileRunning(args: string[], count: number, feed?: (stdin: No
     }
     const file = `${dir}/ffmpeg.raw`;
     const ran = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'v4l2', '-i', '/dev/video0', '-frames:v', String(count), '-f', 'rawvideo', '-y', file]);
+    reading = false;
     assert.is(ran.code, 0, ran.stderr);
     const { readFileSync } = await import('node:fs');
     const data = readFileSync(file);
@@ -55,8 +57,9 @@ if (!driver) {
     const c = createConverter({ width: W, height: H, input: 'rgb24' });
     const inputs = [0, 1, 2, 3].map((i) => Buffer.alloc(W * H * 3, 30 + 60 * i));
     const expected = inputs.map((p) => Uint8Array.from(c.convert(p)));
-    const frames = await readWhileRunning(['pipe', '--input', 'rgb24', '--size', `${W}x${H}`], 30, async (stdin) => {
-      for (let round = 0; round < 12; round++) {
+    // A new frame every 250 ms for as long as ffmpeg reads (it takes seconds to start in the guest).
+    const frames = await readWhileRunning(['pipe', '--input', 'rgb24', '--size', `${W}x${H}`], 30, async (stdin, reading) => {
+      for (let round = 0; reading(); round++) {
         stdin.write(inputs[round % 4]!);
         await new Promise((r) => setTimeout(r, 250));
       }
