@@ -1,7 +1,9 @@
 /** Command-line options of the conversion benchmark (`npm run bench`, later `loopcam bench`). */
 import { parseArgs } from 'node:util';
 import { FORMAT_NAMES, INPUT_NAMES, type FormatName, type InputName } from '../formats.js';
-import { dimension } from '../convert/spec.js';
+import { parseSize, UsageError } from '../args.js';
+
+export { UsageError };
 
 export const DEFAULT_SIZES: readonly [number, number][] = [[640, 480], [1280, 720], [1920, 1080], [3840, 2160]];
 
@@ -23,22 +25,6 @@ copy of one input frame), and prints medians in ms per frame.
 
 inputs:  ${INPUT_NAMES.join(', ')}
 formats: ${FORMAT_NAMES.join(', ')}`;
-
-/** A usage mistake: the CLI prints it with the usage text and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-/** Parses "1280x720" (or "1280×720"). */
-export function parseSize(text: string): [number, number] {
-  const match = /^(\d+)[x×](\d+)$/.exec(text.trim());
-  if (!match) throw new UsageError(`--size "${text}" is not WIDTHxHEIGHT, e.g. 1280x720`);
-  try {
-    return [dimension('width', Number(match[1])), dimension('height', Number(match[2]))];
-  } catch (error) {
-    throw new UsageError(`--size ${text}: ${(error as Error).message}`);
-  }
-}
 
 function parsePair(text: string): [InputName, FormatName] {
   const [input, format, extra] = text.split(':');

@@ -1,7 +1,7 @@
 /** The options every streaming command shares, parsed with node:util parseArgs into the API's vocabulary. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MATRICES, RANGES, type Matrix, type Range } from '../colour.js';
-import { parseSize, UsageError } from '../bench/args.js';
+import { parseSize, UsageError } from '../args.js';
 import { FORMAT_NAMES, type FormatName } from '../formats.js';
 
 export { UsageError };

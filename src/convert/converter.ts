@@ -5,10 +5,13 @@
 import { LoopcamError } from '../errors.js';
 import { describeFrame, frameLayout, INPUTS, type FrameLayout } from '../formats.js';
 import { JsEngine } from './js-engine.js';
+import { PATTERNS, type Pattern } from './patterns.js';
 import { describe, ENGINES, oneOf, resolveSpec, type ConverterOptions, type Engine, type FrameSpec } from './spec.js';
 import { WasmEngine } from './wasm-engine.js';
 
 /** What `convert(pixels)` accepts: any byte array of exactly one input frame. */
+export { PATTERNS, type Pattern };
+
 export type Pixels = Uint8Array | Uint8ClampedArray;
 
 /** What an engine does: own the two frames and convert one into the other. */
@@ -23,9 +26,6 @@ export interface EngineFrames {
   drawPattern?(pattern: Pattern, frame: number, millis: number): void;
 }
 
-/** Test patterns: colour bars, a gradient, or bars with a moving box, frame counter and time. */
-export const PATTERNS = ['bars', 'gradient', 'moving'] as const;
-export type Pattern = (typeof PATTERNS)[number];
 
 export class Converter implements Disposable {
   /** The resolved options: width, height, input, format, matrix, range, inputStride. */

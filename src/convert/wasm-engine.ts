@@ -4,7 +4,8 @@
  */
 import { coefficients } from '../colour.js';
 import { FORMATS, INPUTS, type FrameLayout } from '../formats.js';
-import type { EngineFrames, Pattern } from './converter.js';
+import type { EngineFrames } from './converter.js';
+import { PATTERNS, type Pattern } from './patterns.js';
 import type { FrameSpec } from './spec.js';
 import { WasmInstance } from './wasm-module.js';
 
@@ -49,7 +50,8 @@ export class WasmEngine implements EngineFrames {
     const args = [kernel, pixel.bytesPerPixel, spec.width, spec.height, this.#inputAt, spec.inputStride,
       this.#outputAt + layout.planes[0]!.offset, planeAt('U'), planeAt('V'), colourAt, scratchAt] as const;
     this.#run = () => x.convertFrame(...args);
-    this.#pattern = (pattern, frame, millis) => x.renderPattern(wasm.constant(`PATTERN_${pattern.toUpperCase()}`), this.#inputAt,
+    const patternIds = Object.fromEntries(PATTERNS.map((p) => [p, wasm.constant(`PATTERN_${p.toUpperCase()}`)])) as Record<Pattern, number>;
+    this.#pattern = (pattern, frame, millis) => x.renderPattern(patternIds[pattern], this.#inputAt,
       spec.width, spec.height, spec.inputStride, frame, millis);
 
     this.#input = wasm.view(this.#inputAt, this.#inputBytes);

@@ -12,7 +12,7 @@ import type { Matrix, Range } from '../colour.js';
 import { Converter, type Pattern, type Pixels } from '../convert/converter.js';
 import { describe } from '../convert/spec.js';
 import { LoopcamError } from '../errors.js';
-import type { FormatName, InputName } from '../formats.js';
+import { INPUTS, type FormatName, type InputName } from '../formats.js';
 import { openOutput } from '../v4l2/output.js';
 import { LATE_MS, monotonic, Pacer, type Clock } from './pacer.js';
 import { DeviceSink, NullSink, RawSink, Y4mSink, type Sink } from './sinks.js';
@@ -203,15 +203,18 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   #renderPlaceholder(): Uint8Array {
     const [r, g, b] = this.options.placeholder ?? [0, 0, 0];
     const input = this.#converter.input;
-    const { input: name, width, height, inputStride } = this.#converter.spec;
-    const bpp = name === 'gray' ? 1 : name === 'rgb24' || name === 'bgr24' ? 3 : 4;
-    const order = name === 'bgra' || name === 'bgr24' ? [b, g, r, 255] : [r, g, b, 255];
+    const { width, height, inputStride } = this.#converter.spec;
+    const pixel = INPUTS[this.#converter.spec.input];
     const grey = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+    input.fill(255); // alpha, where there is one
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const at = y * inputStride + x * bpp;
-        if (bpp === 1) input[at] = grey;
-        else for (let c = 0; c < bpp; c++) input[at + c] = order[c]!;
+      for (let at = y * inputStride, x = 0; x < width; x++, at += pixel.bytesPerPixel) {
+        if (pixel.bytesPerPixel === 1) input[at] = grey;
+        else {
+          input[at + pixel.r] = r;
+          input[at + pixel.g] = g;
+          input[at + pixel.b] = b;
+        }
       }
     }
     return Uint8Array.from(this.#converter.convert());
