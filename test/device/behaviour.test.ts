@@ -46,7 +46,7 @@ if (!driver) {
     const example = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.includes('openOutput'));
     assert.ok(example, 'README has an openOutput example');
     const code = example.replace("from 'loopcam'", `from ${JSON.stringify(new URL('build/src/index.js', root).href)}`);
-    const ran = await run(process.execPath, ['--input-type=module', '-e', code]);
+    const ran = await run(process.execPath, ['--input-type=module', '-e', code], 60_000, { NO_COLOR: '1', FORCE_COLOR: undefined });
     assert.is(ran.code, 0, ran.stderr);
     assert.match(ran.stdout, /width: 1280/);
   });

@@ -55,9 +55,12 @@ export interface Ran {
 }
 
 /** Runs a program to completion, collecting its output; never throws for a non-zero exit. */
-export function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<Ran> {
+export function run(cmd: string, args: string[], timeoutMs = 60_000, env: Record<string, string | undefined> = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // uvu sets FORCE_COLOR for itself; children get plain output unless a test says otherwise.
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
