@@ -12,3 +12,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { PATTERN_BARS, PATTERN_GRADIENT, PATTERN_MOVING, renderPattern } from './pattern';
+export { drawImage } from './resample';

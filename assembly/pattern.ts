@@ -40,7 +40,7 @@ function fillPixels(dst: usize, count: i32, colour: u32): void {
   for (; i < count; i++) store<u32>(dst + (<usize>i << 2), colour);
 }
 
-function fillRect(dst: usize, stride: i32, x: i32, y: i32, w: i32, h: i32, colour: u32): void {
+export function fillRect(dst: usize, stride: i32, x: i32, y: i32, w: i32, h: i32, colour: u32): void {
   for (let r = 0; r < h; r++) fillPixels(dst + <usize>(y + r) * <usize>stride + (<usize>x << 2), w, colour);
 }
 

@@ -18,6 +18,9 @@ export type LoopcamErrorCode =
   | 'DEVICE_GONE' // the device went away while in use (ENODEV, EIO)
   | 'NO_CONTROL_DEVICE' // /dev/v4l2loopback is missing (driver older than 0.13)
   | 'PARTIAL_FRAME' // an input stream ended inside a frame
+  | 'BAD_IMAGE' // an image file that is not a readable PNG or JPEG
+  | 'IMAGE_TOO_LARGE' // an image beyond the size limits
+  | 'NO_FFMPEG' // playing a video needs ffmpeg, which is not installed
   | 'IO_ERROR'; // any other OS error, with its errno
 
 export class LoopcamError extends Error {

@@ -11,3 +11,5 @@ export { createDevice, removeDevice, type CreateDeviceOptions, type CreatedDevic
 export { Streamer, type StreamerOptions, type SinkOption } from './stream/streamer.js';
 export type { Sink } from './stream/sinks.js';
 export type { StreamStats } from './stream/stats.js';
+export { readImage, decodeImage, type DecodedImage, type ImageLimits } from './sources/image.js';
+export { FITS, type Fit } from './sources/fit.js';

@@ -1,6 +1,7 @@
 // The loopcam command line, run as a user runs it: exit codes, files, stdout, signals.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import pngjs from 'pngjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -108,6 +109,39 @@ test('SIGTERM stops pipe even while stdin stays open', async () => {
   child.kill('SIGTERM');
   const code = await new Promise((r) => child.on('exit', r));
   assert.is(code, 0);
+});
+
+test('play: a folder of images as a slideshow, each for --duration, fitted', () => {
+  const slides = join(dir, 'slides');
+  mkdirSync(slides);
+  const colours = [[255, 0, 0], [0, 0, 255]];
+  colours.forEach((colour, i) => {
+    const image = new pngjs.PNG({ width: 40, height: 30 });
+    for (let p = 0; p < 40 * 30; p++) image.data.set([...colour, 255], p * 4);
+    writeFileSync(join(slides, `${i}.png`), pngjs.PNG.sync.write(image));
+  });
+  writeFileSync(join(slides, 'notes.txt'), 'not an image');
+  const file = join(dir, 'slides.y4m');
+  const r = cli(['play', slides, '--duration', '0.2', '--size', '64x48', '--format', 'gray', '--range', 'full', '--output', file]);
+  assert.is(r.status, 0, r.stderr.toString());
+  const header = 'YUV4MPEG2 W64 H48 F30:1 Ip A1:1 Cmono XCOLORRANGE=FULL\n';
+  const data = readFileSync(file);
+  const frame = 6 + 64 * 48;
+  const count = (data.length - header.length) / frame;
+  assert.is(count, 13, 'the placeholder, then 6 frames (0.2 s at 30 fps) of each image');
+  // Y of full-range red is 76 and of blue 29; 40×30 in 64×48 is 4:3 in 4:3: no letterbox.
+  const lumaOf = (n: number) => data[header.length + n * frame + 6 + 64 * 24 + 32];
+  assert.equal([lumaOf(1), lumaOf(6), lumaOf(7), lumaOf(12)], [76, 76, 29, 29]);
+});
+
+test('play: a file that is not an image or video is a clear error', () => {
+  const bad = join(dir, 'bad.png');
+  writeFileSync(bad, 'PNG? no');
+  const r = cli(['play', bad, '--output', join(dir, 'bad.y4m')]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr.toString(), /bad\.png is neither PNG nor JPEG/);
+  assert.is(cli(['play']).status, 2);
+  assert.is(cli(['play', dir, '--fit', 'zoom']).status, 2);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

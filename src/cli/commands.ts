@@ -5,7 +5,13 @@ import { runBench } from '../bench/run.js';
 import { PATTERNS, type Pattern } from '../convert/converter.js';
 import { INPUT_NAMES, INPUTS, type InputName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
-import { COMMON, COMMON_HELP, common, parse, UsageError } from './options.js';
+import { FITS, type Fit } from '../sources/fit.js';
+import { readImage } from '../sources/image.js';
+import type { Streamer } from '../stream/streamer.js';
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMON, COMMON_HELP, common, parse, UsageError, type Common } from './options.js';
 import { runStream } from './stream.js';
 
 export interface Command {
@@ -36,6 +42,21 @@ Examples:
   loopcam pattern --frames 150 --output pattern.y4m     # 5 s to a file; ffplay pattern.y4m
   loopcam pattern --device /dev/video10 --size 1920x1080 --fps 60
   loopcam pattern --pattern bars --format nv12`;
+
+const PLAY_USAGE = `Usage: loopcam play <images…|folder|video> [options]
+
+Shows PNG/JPEG images as a slideshow (a folder's images in name order), or plays a video file through
+ffmpeg (audio ignored), fitted to the stream size.
+
+  --fit F          contain (letterbox, default), cover (crop) or stretch
+  --duration S     seconds each image shows (default 5)
+  --loop           start again after the last image (or the video's end); --no-loop (default) stops
+${COMMON_HELP}
+
+Examples:
+  loopcam play slides/ --duration 10 --loop
+  loopcam play photo.jpg --fit cover --device 'loopcam'
+  loopcam play talk.mp4 --size 1920x1080 --fps 30`;
 
 const PIPE_USAGE = `Usage: loopcam pipe --input FORMAT --size WxH [options] < frames
 
@@ -98,10 +119,20 @@ async function pipe(argv: string[]): Promise<number> {
   const input = (values.input as string | undefined) ?? 'rgba';
   if (!(INPUT_NAMES as string[]).includes(input)) throw new UsageError(`--input ${input}: expected one of ${INPUT_NAMES.join(', ')}`);
   const frameBytes = c.width * c.height * INPUTS[input as InputName].bytesPerPixel;
-  await runStream(c, input as InputName, (cam, running) => new Promise<void>((resolve, reject) => {
+  await runStream(c, input as InputName, (cam, running) => streamFrames(process.stdin, 'stdin', frameBytes, cam, running, `${c.width}×${c.height} ${input}`));
+  return 0;
+}
+
+/**
+ * Commits every whole frame read from `source` (copied straight into the frame); resolves at its end
+ * (after the last frame reached the sink) or when the stream stops; a partial last frame is an error.
+ */
+function streamFrames(source: NodeJS.ReadableStream & { destroy(): void }, name: string, frameBytes: number, cam: Streamer,
+  running: () => boolean, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let filled = 0;
+    let done = false;
     const onData = (chunk: Buffer) => {
-      // Copy straight into the frame; every whole frame is committed.
       let at = 0;
       while (at < chunk.length) {
         const take = Math.min(frameBytes - filled, chunk.length - at);
@@ -115,28 +146,102 @@ async function pipe(argv: string[]): Promise<number> {
       }
       if (!running()) finish();
     };
-    let done = false;
     const finish = () => {
       if (done) return;
       done = true;
-      process.stdin.off('data', onData);
-      process.stdin.off('end', onEnd);
-      process.stdin.destroy(); // an open stdin would keep the process alive after a signal
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.destroy(); // an open stdin would keep the process alive after a signal
       resolve();
     };
-    // Stopped from outside (--frames, Ctrl+C, SIGTERM): stop reading.
-    cam.once('close', finish);
     const onEnd = () => {
       if (filled !== 0) {
-        reject(new LoopcamError('PARTIAL_FRAME', `stdin ended inside a frame: ${filled} of ${frameBytes} bytes (${c.width}×${c.height} ${input}); frames must be whole`));
+        done = true;
+        reject(new LoopcamError('PARTIAL_FRAME', `${name} ended inside a frame: ${filled} of ${frameBytes} bytes (${what}); frames must be whole`));
         return;
       }
       // Let the last frame reach the sink before stopping.
       void cam.nextFrame().then(finish);
     };
-    process.stdin.on('data', onData);
-    process.stdin.once('end', onEnd);
-  }));
+    // Stopped from outside (--frames, Ctrl+C, SIGTERM): stop reading.
+    cam.once('close', finish);
+    source.on('data', onData);
+    source.once('end', onEnd);
+  });
+}
+
+const IMAGE_FILE = /\.(png|jpe?g)$/i;
+
+/** Files to play: folders expand to their PNG/JPEG files in name order. */
+function expand(paths: string[]): string[] {
+  return paths.flatMap((path) => {
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      throw new LoopcamError('BAD_IMAGE', `${path} does not exist`);
+    }
+    if (!isDir) return [path];
+    const files = readdirSync(path).filter((f) => IMAGE_FILE.test(f)).sort().map((f) => join(path, f));
+    if (files.length === 0) throw new LoopcamError('BAD_IMAGE', `${path} holds no PNG or JPEG files`);
+    return files;
+  });
+}
+
+async function play(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...COMMON, fit: { type: 'string' }, duration: { type: 'string' }, loop: { type: 'boolean' }, 'no-loop': { type: 'boolean' },
+  }, true);
+  if (values.help) return help(PLAY_USAGE);
+  if (positionals.length === 0) throw new UsageError('play needs images, a folder of images, or a video file');
+  const c = common(values);
+  const fit = (values.fit as string | undefined) ?? 'contain';
+  if (!(FITS as readonly string[]).includes(fit)) throw new UsageError(`--fit ${fit}: expected one of ${FITS.join(', ')}`);
+  const duration = values.duration === undefined ? 5 : Number(values.duration);
+  if (!Number.isFinite(duration) || duration <= 0) throw new UsageError(`--duration ${String(values.duration)}: expected seconds above 0`);
+  const loop = values.loop === true && values['no-loop'] !== true;
+  const files = expand(positionals);
+  if (files.length === 1 && !IMAGE_FILE.test(files[0]!)) return playVideo(files[0]!, c, fit as Fit, loop);
+  const ticks = Math.max(1, Math.round(duration * c.fps));
+  await runStream(c, 'rgba', async (cam, running) => {
+    for (let i = 0; running(); i++) {
+      if (i === files.length) {
+        if (!loop) break;
+        i = 0;
+      }
+      cam.drawImage(readImage(files[i]!), fit as Fit);
+      cam.commit();
+      for (let t = 0; t < ticks && running(); t++) await cam.nextFrame();
+    }
+  });
+  return 0;
+}
+
+/** A video through ffmpeg, decoded to RGBA at the stream's size and rate (audio ignored). */
+async function playVideo(file: string, c: Common, fit: Fit, loop: boolean): Promise<number> {
+  const { width: w, height: h } = c;
+  const scale = fit === 'stretch' ? `scale=${w}:${h}`
+    : fit === 'cover' ? `scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`
+      : `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`;
+  const args = ['-hide_banner', '-loglevel', 'error', '-re', ...(loop ? ['-stream_loop', '-1'] : []), '-i', file, '-an',
+    '-vf', `${scale},fps=${c.fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'];
+  const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  ffmpeg.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    ffmpeg.once('error', (error) => reject(new LoopcamError('NO_FFMPEG',
+      `playing ${file} needs ffmpeg, which could not be started (${(error as Error).message}): install it (sudo apt install ffmpeg), or use images`)));
+    ffmpeg.once('exit', resolve);
+  });
+  try {
+    await runStream(c, 'rgba', async (cam, running) => {
+      await Promise.race([streamFrames(ffmpeg.stdout, 'ffmpeg', w * h * 4, cam, running, `${w}×${h} rgba`), exited.then(() => undefined)]);
+    });
+  } finally {
+    ffmpeg.kill();
+  }
+  const code = await exited.catch((error) => { throw error; });
+  if (code !== 0 && code !== null && stderr.trim()) throw new LoopcamError('BAD_IMAGE', `ffmpeg could not play ${file}: ${stderr.trim().split('\n').at(-1)}`);
   return 0;
 }
 
@@ -153,6 +258,7 @@ function help(text: string): number {
 export const COMMANDS: Record<string, Command> = {
   list: { summary: 'list V4L2 devices and which are v4l2loopback outputs', usage: LIST_USAGE, run: list },
   pattern: { summary: 'stream a test pattern (bars, gradient, moving counter)', usage: PATTERN_USAGE, run: pattern },
+  play: { summary: 'show images (a slideshow) or play a video file', usage: PLAY_USAGE, run: play },
   pipe: { summary: 'stream raw frames read from stdin', usage: PIPE_USAGE, run: pipe },
   bench: { summary: 'time every conversion: JS reference vs WASM vs a plain copy', usage: BENCH_USAGE, run: bench },
 };

@@ -6,6 +6,8 @@ import { LoopcamError } from '../errors.js';
 import { describeFrame, frameLayout, INPUTS, type FrameLayout } from '../formats.js';
 import { JsEngine } from './js-engine.js';
 import { PATTERNS, type Pattern } from './patterns.js';
+import { FITS, fitRects, type Fit, type Rect } from '../sources/fit.js';
+import type { DecodedImage } from '../sources/image.js';
 import { describe, ENGINES, oneOf, resolveSpec, type ConverterOptions, type Engine, type FrameSpec } from './spec.js';
 import { WasmEngine } from './wasm-engine.js';
 
@@ -24,6 +26,8 @@ export interface EngineFrames {
   release(): void;
   /** Draws a test pattern into the (RGBA) input frame, where the engine can. */
   drawPattern?(pattern: Pattern, frame: number, millis: number): void;
+  /** Resamples an RGBA image into the (RGBA) input frame, where the engine can. */
+  drawImage?(image: DecodedImage, src: Rect, dst: Rect, background: number): void;
 }
 
 
@@ -85,6 +89,26 @@ export class Converter implements Disposable {
       throw new RangeError(`frame must be a whole number ≥ 0 and millis a number ≥ 0; got ${frame}, ${millis}`);
     }
     frames.drawPattern(pattern, frame, millis);
+  }
+
+  /**
+   * Draws a decoded image into `input` (RGBA converters, WASM engine), resampled in WASM (area when
+   * shrinking, else bilinear) to fit the frame: 'contain' letterboxes with `background`, 'cover' crops,
+   * 'stretch' distorts. Then `convert()` as usual.
+   */
+  drawImage(image: DecodedImage, fit: Fit = 'contain', background: readonly [number, number, number] = [0, 0, 0]): void {
+    const frames = this.#live();
+    oneOf('fit', fit, FITS, 'contain');
+    if (this.spec.input !== 'rgba' || !frames.drawImage) {
+      throw new RangeError(`images are drawn as rgba by the wasm engine: create the converter with input: 'rgba' and engine: 'wasm' (this one has input: '${this.spec.input}', engine: '${this.engine}')`);
+    }
+    if (!image || !Number.isInteger(image.width) || !Number.isInteger(image.height) || image.width < 1 || image.height < 1 ||
+      !(image.rgba instanceof Uint8Array) || image.rgba.length !== image.width * image.height * 4) {
+      throw new TypeError(`image must be { width, height, rgba } with width × height × 4 bytes of RGBA (what readImage() returns); got ${describe(image)}`);
+    }
+    const [r, g, b] = background;
+    const { src, dst } = fitRects(fit, image.width, image.height, this.spec.width, this.spec.height);
+    frames.drawImage(image, src, dst, (0xff000000 | (b << 16) | (g << 8) | r) >>> 0);
   }
 
   /** Releases the frames; the converter cannot be used afterwards. */

@@ -6,6 +6,8 @@ import { coefficients } from '../colour.js';
 import { FORMATS, INPUTS, type FrameLayout } from '../formats.js';
 import type { EngineFrames } from './converter.js';
 import { PATTERNS, type Pattern } from './patterns.js';
+import type { Rect } from '../sources/fit.js';
+import type { DecodedImage } from '../sources/image.js';
 import type { FrameSpec } from './spec.js';
 import { WasmInstance } from './wasm-module.js';
 
@@ -20,11 +22,19 @@ export class WasmEngine implements EngineFrames {
   readonly #inputBytes: number;
   readonly #outputAt: number;
   readonly #outputBytes: number;
+  readonly #stride: number;
+  readonly #width: number;
+  readonly #height: number;
+  #imageAt = 0;
+  #imageCapacity = 0;
   #input: Uint8Array;
   #output: Uint8Array;
 
   constructor(spec: FrameSpec, layout: FrameLayout) {
     const wasm = (this.#wasm = new WasmInstance());
+    this.#stride = spec.inputStride;
+    this.#width = spec.width;
+    this.#height = spec.height;
     const x = wasm.exports;
     const pixel = INPUTS[spec.input];
     const colour = coefficients(spec.matrix, spec.range);
@@ -77,6 +87,18 @@ export class WasmEngine implements EngineFrames {
 
   run(): void {
     this.#run();
+  }
+
+  drawImage(image: DecodedImage, src: Rect, dst: Rect, background: number): void {
+    const bytes = image.width * image.height * 4;
+    if (bytes > this.#imageCapacity) {
+      // Grows memory at most to the largest image seen; views are re-taken through the getters.
+      this.#imageAt = this.#wasm.alloc(bytes);
+      this.#imageCapacity = bytes;
+    }
+    this.#wasm.view(this.#imageAt, bytes).set(image.rgba);
+    this.#wasm.exports.drawImage(this.#imageAt, image.width * 4, src.x, src.y, src.w, src.h, this.#inputAt, this.#stride,
+      this.#width, this.#height, dst.x, dst.y, dst.w, dst.h, background);
   }
 
   drawPattern(pattern: Pattern, frame: number, millis: number): void {

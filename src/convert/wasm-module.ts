@@ -16,6 +16,8 @@ export interface LoopcamExports {
   convertFrame(kernel: number, bytesPerPixel: number, width: number, height: number, src: number, stride: number,
     d0: number, d1: number, d2: number, colour: number, scratch: number): void;
   scratchBytes(width: number): number;
+  drawImage(src: number, sstride: number, sx: number, sy: number, sw: number, sh: number, dst: number, dstride: number,
+    width: number, height: number, dx: number, dy: number, dw: number, dh: number, background: number): void;
   renderPattern(kind: number, dst: number, width: number, height: number, stride: number, frame: number, millis: number): void;
   readonly COLOUR_BYTES: WebAssembly.Global;
   readonly INPUT_OVERREAD: WebAssembly.Global;

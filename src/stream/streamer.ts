@@ -13,6 +13,8 @@ import { Converter, type Pattern, type Pixels } from '../convert/converter.js';
 import { describe } from '../convert/spec.js';
 import { LoopcamError } from '../errors.js';
 import { INPUTS, type FormatName, type InputName } from '../formats.js';
+import type { Fit } from '../sources/fit.js';
+import type { DecodedImage } from '../sources/image.js';
 import { openOutput } from '../v4l2/output.js';
 import { LATE_MS, monotonic, Pacer, type Clock } from './pacer.js';
 import { DeviceSink, NullSink, RawSink, Y4mSink, type Sink } from './sinks.js';
@@ -116,6 +118,12 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   drawPattern(pattern: Pattern, frame = 0, millis = 0): void {
     this.#check();
     this.#converter.drawPattern(pattern, frame, millis);
+  }
+
+  /** Draws a decoded image into `frame` (RGBA input), fitted; `commit()` it as usual. */
+  drawImage(image: DecodedImage, fit?: Fit): void {
+    this.#check();
+    this.#converter.drawImage(image, fit, this.options.placeholder ?? [0, 0, 0]);
   }
 
   /** Converts `frame` and publishes it as the latest frame. Never waits. */

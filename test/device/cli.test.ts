@@ -2,7 +2,9 @@
 import { spawn } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createConverter } from '../../src/index.js';
+import { writeFileSync } from 'node:fs';
+import pngjs from 'pngjs';
+import { createConverter, readImage } from '../../src/index.js';
 import { identify } from './stream.js';
 import { driver, reload, run, scratch, SKIP_REASON } from './vm.js';
 
@@ -50,6 +52,25 @@ if (!driver) {
     assert.is(frames.length, 20);
     frames.forEach((f, i) => assert.ok(f.equals(bars), `frame ${i} is not the bars`));
     console.log(`    loopcam pattern: ffmpeg read ${frames.length} frames byte-exact`);
+  });
+
+  test('loopcam play image.png → /dev/video0 → ffmpeg: every frame is the fitted image, byte-exact', async () => {
+    reload('devices=1 exclusive_caps=1 card_label=loopcam');
+    const [dir, clean] = scratch();
+    try {
+      const png = new pngjs.PNG({ width: 200, height: 100 });
+      for (let i = 0; i < 200 * 100; i++) png.data.set([(i * 7) & 255, (i >> 3) & 255, 90, 255], i * 4);
+      const file = `${dir}/picture.png`;
+      writeFileSync(file, pngjs.PNG.sync.write(png));
+      const c = createConverter({ width: W, height: H });
+      c.drawImage(readImage(file), 'contain');
+      const expected = Buffer.from(c.convert());
+      const frames = await readWhileRunning(['play', file, '--size', `${W}x${H}`, '--duration', '60'], 20);
+      frames.forEach((f, i) => assert.ok(f.equals(expected), `frame ${i} is not the fitted image`));
+      console.log(`    loopcam play: ffmpeg read ${frames.length} frames byte-exact`);
+    } finally {
+      clean();
+    }
   });
 
   test('raw frames → loopcam pipe → /dev/video0 → ffmpeg: each frame read is one that was piped, byte-exact', async () => {

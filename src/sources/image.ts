@@ -1,0 +1,77 @@
+/**
+ * PNG and JPEG decoding with explicit limits, so a hostile or broken file gets a clear error instead
+ * of an out-of-memory: file size, pixel count (read from the header before decoding), and jpeg-js's
+ * own resolution and memory caps.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import jpeg from 'jpeg-js';
+import pngjs from 'pngjs';
+import { LoopcamError } from '../errors.js';
+
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** RGBA, rows packed. */
+  rgba: Uint8Array;
+}
+
+export interface ImageLimits {
+  /** Largest file accepted, bytes (default 64 MiB). */
+  maxBytes?: number;
+  /** Largest image accepted, pixels (default 50 megapixels). */
+  maxPixels?: number;
+}
+
+const DEFAULTS = { maxBytes: 64 * 1024 * 1024, maxPixels: 50_000_000 };
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function tooLarge(name: string, what: string, limit: string): LoopcamError {
+  return new LoopcamError('IMAGE_TOO_LARGE', `${name} is ${what}, more than loopcam accepts (${limit}): scale it down first`);
+}
+
+/** Decodes PNG or JPEG bytes; `name` is for messages. */
+export function decodeImage(bytes: Uint8Array, name = 'image', limits: ImageLimits = {}): DecodedImage {
+  const { maxBytes, maxPixels } = { ...DEFAULTS, ...limits };
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (data.length > maxBytes) throw tooLarge(name, `${data.length} bytes`, `${maxBytes} bytes`);
+  if (data.subarray(0, 8).equals(PNG_MAGIC)) {
+    // IHDR is the first chunk: width and height at bytes 16 and 20, checked before any decoding.
+    if (data.length < 24) throw new LoopcamError('BAD_IMAGE', `${name} is a truncated PNG (${data.length} bytes)`);
+    const width = data.readUInt32BE(16);
+    const height = data.readUInt32BE(20);
+    if (width * height > maxPixels) throw tooLarge(name, `${width}×${height}`, `${maxPixels} pixels`);
+    try {
+      const png = pngjs.PNG.sync.read(data);
+      return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length) };
+    } catch (cause) {
+      throw new LoopcamError('BAD_IMAGE', `${name} is not a readable PNG: ${(cause as Error).message}`, { cause });
+    }
+  }
+  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) {
+    try {
+      const img = jpeg.decode(data, {
+        useTArray: true, formatAsRGBA: true, tolerantDecoding: false,
+        maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: Math.ceil((maxPixels * 4 * 2) / 1048576) + 64,
+      });
+      return { width: img.width, height: img.height, rgba: img.data };
+    } catch (cause) {
+      const message = (cause as Error).message;
+      if (/maxResolutionInMP|maxMemoryUsageInMB|memory/i.test(message)) throw tooLarge(name, 'too large', `${maxPixels} pixels`);
+      throw new LoopcamError('BAD_IMAGE', `${name} is not a readable JPEG: ${message}`, { cause });
+    }
+  }
+  throw new LoopcamError('BAD_IMAGE', `${name} is neither PNG nor JPEG (loopcam reads those two; convert others first)`);
+}
+
+/** Reads and decodes an image file, checking its size before reading it. */
+export function readImage(path: string, limits: ImageLimits = {}): DecodedImage {
+  const maxBytes = limits.maxBytes ?? DEFAULTS.maxBytes;
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (cause) {
+    throw new LoopcamError('BAD_IMAGE', `cannot read ${path}: ${(cause as Error).message}`, { cause });
+  }
+  if (size > maxBytes) throw tooLarge(path, `${size} bytes`, `${maxBytes} bytes`);
+  return decodeImage(readFileSync(path), path, limits);
+}
