@@ -144,5 +144,13 @@ test('play: a file that is not an image or video is a clear error', () => {
   assert.is(cli(['play', dir, '--fit', 'zoom']).status, 2);
 });
 
+test('doctor: findings with fixes; exit 1 exactly when one blocks streaming', () => {
+  const r = cli(['doctor', '--json']);
+  const findings = JSON.parse(r.stdout.toString()) as { ok: boolean; blocking: boolean; what: string; fix?: string }[];
+  assert.ok(findings.length > 0);
+  for (const f of findings) if (!f.ok && f.blocking) assert.ok(f.fix, `${f.what} has a fix`);
+  assert.is(r.status, findings.some((f) => f.blocking) ? 1 : 0);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

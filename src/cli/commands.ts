@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMON, COMMON_HELP, common, parse, UsageError, type Common } from './options.js';
+import { diagnose, report } from './doctor.js';
 import { runStream } from './stream.js';
 
 export interface Command {
@@ -245,6 +246,24 @@ async function playVideo(file: string, c: Common, fit: Fit, loop: boolean): Prom
   return 0;
 }
 
+const DOCTOR_USAGE = `Usage: loopcam doctor [--json]
+
+Checks what streaming to a camera needs — V4L2, the v4l2loopback module and version, its nodes and
+their state, permissions, who holds a busy node, exclusive_caps (what Chrome and Zoom need to list the
+camera), the control device, the native ioctl module, ffmpeg — and says how to fix each problem.
+Exits 1 when something stops streaming to a camera.
+
+Example:
+  loopcam doctor`;
+
+async function doctor(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) return help(DOCTOR_USAGE);
+  const findings = diagnose();
+  console.log(values.json ? JSON.stringify(findings, null, 2) : report(findings));
+  return findings.some((f) => f.blocking) ? 1 : 0;
+}
+
 async function bench(argv: string[]): Promise<number> {
   if (argv.includes('--stream')) throw new UsageError('loopcam bench --stream is not built yet; loopcam bench times the conversions');
   return runBench(argv);
@@ -260,5 +279,6 @@ export const COMMANDS: Record<string, Command> = {
   pattern: { summary: 'stream a test pattern (bars, gradient, moving counter)', usage: PATTERN_USAGE, run: pattern },
   play: { summary: 'show images (a slideshow) or play a video file', usage: PLAY_USAGE, run: play },
   pipe: { summary: 'stream raw frames read from stdin', usage: PIPE_USAGE, run: pipe },
+  doctor: { summary: 'check the driver, devices and permissions, and say how to fix problems', usage: DOCTOR_USAGE, run: doctor },
   bench: { summary: 'time every conversion: JS reference vs WASM vs a plain copy', usage: BENCH_USAGE, run: bench },
 };

@@ -54,6 +54,16 @@ if (!driver) {
     console.log(`    loopcam pattern: ffmpeg read ${frames.length} frames byte-exact`);
   });
 
+  test('loopcam doctor on a healthy driver: exit 0, the version, the node and exclusive_caps', async () => {
+    reload('devices=1 exclusive_caps=1 card_label=loopcam');
+    const ran = await run(process.execPath, [BIN, 'doctor']);
+    assert.is(ran.code, 0, ran.stdout + ran.stderr);
+    assert.match(ran.stdout, /v4l2loopback is loaded: version/);
+    assert.match(ran.stdout, /\/dev\/video0 "loopcam": v4l2loopback, takes output now/);
+    assert.match(ran.stdout, /✔ exclusive_caps=Y/);
+    console.log(ran.stdout.split('\n').map((l) => `    ${l}`).join('\n'));
+  });
+
   test('loopcam play image.png → /dev/video0 → ffmpeg: every frame is the fitted image, byte-exact', async () => {
     reload('devices=1 exclusive_caps=1 card_label=loopcam');
     const [dir, clean] = scratch();
