@@ -152,5 +152,16 @@ test('doctor: findings with fixes; exit 1 exactly when one blocks streaming', ()
   assert.is(r.status, findings.some((f) => f.blocking) ? 1 : 0);
 });
 
+test('bench --stream --json: the whole stream measured next to ffmpeg', () => {
+  const r = cli(['bench', '--stream', '--seconds', '0.5', '--size', '64x48', '--fps', '30', '--json']);
+  assert.is(r.status, 0, r.stderr.toString());
+  const result = JSON.parse(r.stdout.toString().trim().split('\n')[0]!);
+  for (const key of ['cpuPercent', 'framesOut', 'late', 'dropped', 'latenessP50Ms', 'latenessP99Ms', 'driftMs', 'ffmpegCpuPercent', 'xFfmpeg']) {
+    assert.ok(key in result, key);
+  }
+  assert.ok(result.framesOut >= 10, `${result.framesOut} frames in 0.5 s at 30 fps`);
+  assert.is(cli(['bench', '--stream', '--sink', 'floppy']).status, 2);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 test.run();

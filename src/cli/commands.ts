@@ -2,6 +2,7 @@
 import { BENCH_USAGE } from '../bench/args.js';
 import { LoopcamError } from '../errors.js';
 import { runBench } from '../bench/run.js';
+import { runStreamBench, STREAM_BENCH_USAGE } from '../bench/stream.js';
 import { PATTERNS, type Pattern } from '../convert/converter.js';
 import { INPUT_NAMES, INPUTS, type InputName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
@@ -265,7 +266,7 @@ async function doctor(argv: string[]): Promise<number> {
 }
 
 async function bench(argv: string[]): Promise<number> {
-  if (argv.includes('--stream')) throw new UsageError('loopcam bench --stream is not built yet; loopcam bench times the conversions');
+  if (argv.includes('--stream')) return runStreamBench(argv);
   return runBench(argv);
 }
 
@@ -280,5 +281,5 @@ export const COMMANDS: Record<string, Command> = {
   play: { summary: 'show images (a slideshow) or play a video file', usage: PLAY_USAGE, run: play },
   pipe: { summary: 'stream raw frames read from stdin', usage: PIPE_USAGE, run: pipe },
   doctor: { summary: 'check the driver, devices and permissions, and say how to fix problems', usage: DOCTOR_USAGE, run: doctor },
-  bench: { summary: 'time every conversion: JS reference vs WASM vs a plain copy', usage: BENCH_USAGE, run: bench },
+  bench: { summary: 'time every conversion (JS vs WASM vs a copy); --stream: a whole stream vs ffmpeg', usage: `${BENCH_USAGE}\n\n${STREAM_BENCH_USAGE}`, run: bench },
 };
