@@ -134,6 +134,21 @@ test('play: a folder of images as a slideshow, each for --duration, fitted', () 
   assert.equal([lumaOf(1), lumaOf(6), lumaOf(7), lumaOf(12)], [76, 76, 29, 29]);
 });
 
+const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+(hasFfmpeg ? test : test.skip)(`play video.mp4: decoded by ffmpeg at the stream size and rate, whole frames, audio ignored${hasFfmpeg ? '' : ' — ffmpeg not installed (apt-get install ffmpeg)'}`, () => {
+  const clip = join(dir, 'clip.mp4');
+  const made = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=30', '-f', 'lavfi', '-i', 'sine',
+    '-t', '1', '-shortest', '-pix_fmt', 'yuv420p', '-y', clip]);
+  if (made.status !== 0) return assert.unreachable(`ffmpeg could not make a clip: ${made.stderr}`);
+  const file = join(dir, 'clip.y4m');
+  const r = cli(['play', clip, '--size', '64x48', '--fps', '30', '--output', file]);
+  assert.is(r.status, 0, r.stderr.toString());
+  const header = 'YUV4MPEG2 W64 H48 F30:1 Ip A1:1 C422 XCOLORRANGE=LIMITED\n';
+  const data = readFileSync(file);
+  const frames = (data.length - header.length) / (6 + 64 * 48 * 2);
+  assert.ok(Number.isInteger(frames) && frames >= 30 && frames <= 45, `${frames} frames for 1 s at 30 fps`);
+});
+
 test('play: a file that is not an image or video is a clear error', () => {
   const bad = join(dir, 'bad.png');
   writeFileSync(bad, 'PNG? no');
@@ -152,7 +167,7 @@ test('doctor: findings with fixes; exit 1 exactly when one blocks streaming', ()
   assert.is(r.status, findings.some((f) => f.blocking) ? 1 : 0);
 });
 
-test('bench --stream --json: the whole stream measured next to ffmpeg', () => {
+(hasFfmpeg ? test : test.skip)(`bench --stream --json: the whole stream measured next to ffmpeg${hasFfmpeg ? '' : ' — ffmpeg not installed'}`, () => {
   const r = cli(['bench', '--stream', '--seconds', '0.5', '--size', '64x48', '--fps', '30', '--json']);
   assert.is(r.status, 0, r.stderr.toString());
   const result = JSON.parse(r.stdout.toString().trim().split('\n')[0]!);
