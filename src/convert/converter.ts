@@ -82,13 +82,11 @@ export class Converter implements Disposable {
   drawPattern(pattern: Pattern, frame = 0, millis = 0): void {
     const frames = this.#live();
     oneOf('pattern', pattern, PATTERNS, 'bars');
-    if (this.spec.input !== 'rgba' || !frames.drawPattern) {
-      throw new RangeError(`test patterns are drawn as rgba by the wasm engine: create the converter with input: 'rgba' and engine: 'wasm' (this one has input: '${this.spec.input}', engine: '${this.engine}')`);
-    }
+    this.#drawable('test patterns', frames.drawPattern);
     if (!Number.isInteger(frame) || frame < 0 || !Number.isFinite(millis) || millis < 0) {
       throw new RangeError(`frame must be a whole number ≥ 0 and millis a number ≥ 0; got ${frame}, ${millis}`);
     }
-    frames.drawPattern(pattern, frame, millis);
+    frames.drawPattern!(pattern, frame, millis); // #drawable checked it
   }
 
   /**
@@ -99,16 +97,14 @@ export class Converter implements Disposable {
   drawImage(image: DecodedImage, fit: Fit = 'contain', background: readonly [number, number, number] = [0, 0, 0]): void {
     const frames = this.#live();
     oneOf('fit', fit, FITS, 'contain');
-    if (this.spec.input !== 'rgba' || !frames.drawImage) {
-      throw new RangeError(`images are drawn as rgba by the wasm engine: create the converter with input: 'rgba' and engine: 'wasm' (this one has input: '${this.spec.input}', engine: '${this.engine}')`);
-    }
+    this.#drawable('images', frames.drawImage);
     if (!image || !Number.isInteger(image.width) || !Number.isInteger(image.height) || image.width < 1 || image.height < 1 ||
       !(image.rgba instanceof Uint8Array) || image.rgba.length !== image.width * image.height * 4) {
       throw new TypeError(`image must be { width, height, rgba } with width × height × 4 bytes of RGBA (what readImage() returns); got ${describe(image)}`);
     }
     const [r, g, b] = background;
     const { src, dst } = fitRects(fit, image.width, image.height, this.spec.width, this.spec.height);
-    frames.drawImage(image, src, dst, (0xff000000 | (b << 16) | (g << 8) | r) >>> 0);
+    frames.drawImage!(image, src, dst, (0xff000000 | (b << 16) | (g << 8) | r) >>> 0);
   }
 
   /** Releases the frames; the converter cannot be used afterwards. */
@@ -119,6 +115,13 @@ export class Converter implements Disposable {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+
+  /** Drawing needs an RGBA input and an engine that draws (the WASM one). */
+  #drawable(what: string, method: unknown): void {
+    if (this.spec.input !== 'rgba' || !method) {
+      throw new RangeError(`${what} are drawn as rgba by the wasm engine: create the converter with input: 'rgba' and engine: 'wasm' (this one has input: '${this.spec.input}', engine: '${this.engine}')`);
+    }
   }
 
   #live(): EngineFrames {

@@ -15,7 +15,7 @@ import { LoopcamError } from '../errors.js';
 import { INPUTS, type FormatName, type InputName } from '../formats.js';
 import type { Fit } from '../sources/fit.js';
 import type { DecodedImage } from '../sources/image.js';
-import { openOutput } from '../v4l2/output.js';
+import { checkFps, openOutput } from '../v4l2/output.js';
 import { LATE_MS, monotonic, Pacer, type Clock } from './pacer.js';
 import { DeviceSink, NullSink, RawSink, Y4mSink, type Sink } from './sinks.js';
 import { LatenessWindow, type StreamStats } from './stats.js';
@@ -78,8 +78,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   constructor(options: StreamerOptions) {
     super();
     if (options === null || typeof options !== 'object') throw new TypeError(`Streamer options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
-    const fps = options.fps ?? 30;
-    if (typeof fps !== 'number' || !Number.isFinite(fps) || fps <= 0 || fps > 1000) throw new RangeError(`fps must be a number above 0 and at most 1000; got ${String(fps)}`);
+    const fps = checkFps(options.fps);
     if (options.idle !== undefined && options.idle !== 'repeat' && options.idle !== 'placeholder') {
       throw new RangeError(`idle must be 'repeat' or 'placeholder'; got ${describe(options.idle)}`);
     }

@@ -137,7 +137,8 @@ export function timePerFrame(fps: number): { numerator: number; denominator: num
   return { numerator, denominator };
 }
 
-function checkFps(fps: unknown): number {
+/** Checks a frame rate (default 30): a number above 0 and at most 1000. */
+export function checkFps(fps: unknown): number {
   if (fps === undefined) return 30;
   if (typeof fps !== 'number') throw new TypeError(`fps must be a number of frames per second; got ${describe(fps)}`);
   if (!Number.isFinite(fps) || fps <= 0 || fps > 1000) throw new RangeError(`fps must be above 0 and at most 1000; got ${fps}`);
