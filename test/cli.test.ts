@@ -49,6 +49,27 @@ test('pattern --output - writes raw frames to stdout, the moving pattern changin
   assert.ok(!frames[0]!.equals(frames[1]!));
 });
 
+test('the first frame out is the content when it is ready at start: pattern bars and an image, --frames 1', () => {
+  const size = frameLayout('yuyv', 64, 48).sizeImage;
+  const c = createConverter({ width: 64, height: 48 });
+  c.drawPattern('bars');
+  const bars = Buffer.from(c.convert());
+  const r = cli(['pattern', '--pattern', 'bars', '--size', '64x48', '--frames', '1', '--output', '-']);
+  assert.is(r.status, 0, r.stderr.toString());
+  assert.is(r.stdout.length, size);
+  assert.ok(r.stdout.equals(bars), 'the bars, not the black placeholder');
+
+  const png = new pngjs.PNG({ width: 32, height: 24 });
+  for (let p = 0; p < 32 * 24; p++) png.data.set([(p * 5) & 255, 200, (p >> 2) & 255, 255], p * 4);
+  const photo = join(dir, 'first.png');
+  writeFileSync(photo, pngjs.PNG.sync.write(png));
+  c.drawImage({ width: 32, height: 24, rgba: new Uint8Array(png.data) }, 'contain');
+  const picture = Buffer.from(c.convert());
+  const p = cli(['play', photo, '--size', '64x48', '--frames', '1', '--output', '-']);
+  assert.is(p.status, 0, p.stderr.toString());
+  assert.ok(p.stdout.equals(picture), 'the fitted image');
+});
+
 test('pipe: whole frames from stdin reach the output; the last one is shown last', async () => {
   const c = createConverter({ width: 32, height: 16, input: 'gray', format: 'gray' });
   const child = spawn(process.execPath, [BIN, 'pipe', '--input', 'gray', '--size', '32x16', '--format', 'gray', '--fps', '50', '--output', '-']);
@@ -128,10 +149,10 @@ test('play: a folder of images as a slideshow, each for --duration, fitted', () 
   const data = readFileSync(file);
   const frame = 6 + 64 * 48;
   const count = (data.length - header.length) / frame;
-  assert.is(count, 13, 'the placeholder, then 6 frames (0.2 s at 30 fps) of each image');
+  assert.is(count, 12, '6 frames (0.2 s at 30 fps) of each image, the first image first (no placeholder), then the end');
   // Y of full-range red is 76 and of blue 29; 40×30 in 64×48 is 4:3 in 4:3: no letterbox.
   const lumaOf = (n: number) => data[header.length + n * frame + 6 + 64 * 24 + 32];
-  assert.equal([lumaOf(1), lumaOf(6), lumaOf(7), lumaOf(12)], [76, 76, 29, 29]);
+  assert.equal([lumaOf(0), lumaOf(5), lumaOf(6), lumaOf(11)], [76, 76, 29, 29]);
 });
 
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;

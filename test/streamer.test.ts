@@ -2,7 +2,11 @@
 // errors, with no timing-dependent assertions.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { PassThrough } from 'node:stream';
 import { LoopcamError } from '../src/index.js';
+import { rawFrames } from '../src/sources/frames.js';
+import { patternSource } from '../src/sources/pattern.js';
+import type { Source } from '../src/sources/source.js';
 import type { Sink } from '../src/stream/sinks.js';
 import { Streamer, type StreamerOptions } from '../src/stream/streamer.js';
 
@@ -162,6 +166,146 @@ test('an AbortSignal stops it', async () => {
   controller.abort();
   await new Promise((r) => setImmediate(r));
   assert.ok(sink.closed);
+});
+
+
+/** Lets promise chains (a source awaiting ticks) run between timer steps. */
+const settle = () => new Promise((r) => setImmediate(r));
+/** Advances `ticks` output periods of 100 ms, letting the source run after each. */
+async function run(time: FakeTime, ticks: number): Promise<void> {
+  for (let i = 0; i < ticks; i++) {
+    time.advance(100);
+    await settle();
+  }
+}
+
+test('a frame committed before start() is the first frame out (no placeholder)', async () => {
+  const { sink, cam } = setup({ placeholder: [255, 255, 255] });
+  paint(cam, 42);
+  await cam.start();
+  assert.equal(sink.firstBytes, [42]);
+  await cam.stop();
+});
+
+test('play(): a paced stream source gives one frame per tick, in order, the first at start; then stops (end: stop)', async () => {
+  const { time, sink, cam } = setup({ placeholder: [255, 255, 255] });
+  const stream = new PassThrough();
+  for (const v of [10, 20, 30, 40]) stream.write(Buffer.alloc(32 * 8, v));
+  stream.end();
+  let ended = false;
+  const playing = cam.play(rawFrames(stream, { paced: true }), { end: 'stop' }).then(() => (ended = true));
+  await settle();
+  assert.equal(sink.firstBytes, [10], 'started with the first frame, not the placeholder');
+  await run(time, 3);
+  assert.equal(sink.firstBytes, [10, 20, 30, 40]);
+  await run(time, 1);
+  await playing;
+  assert.ok(ended && sink.closed, 'stopped after the last frame reached the sink');
+  assert.is(cam.stats.repeated, 0);
+});
+
+test("play() with end: 'hold' keeps showing the last frame after the content ends", async () => {
+  const { time, sink, cam } = setup();
+  const stream = new PassThrough();
+  stream.end(Buffer.concat([Buffer.alloc(32 * 8, 7), Buffer.alloc(32 * 8, 9)]));
+  let ended = false;
+  const playing = cam.play(rawFrames(stream, { paced: true }), { end: 'hold' }).then(() => (ended = true));
+  await settle();
+  await run(time, 20);
+  await playing;
+  assert.ok(ended, 'play() resolved at the end of the content');
+  assert.not.ok(sink.closed);
+  assert.ok(sink.firstBytes.length >= 20);
+  assert.equal(sink.firstBytes.slice(0, 2), [7, 9]);
+  assert.ok(sink.firstBytes.slice(1).every((b) => b === 9), 'the last frame repeats');
+  await cam.stop();
+});
+
+test('play(): an unpaced (live) source shows the newest frame when it runs ahead of the output', async () => {
+  const { time, sink, cam } = setup();
+  const stream = new PassThrough();
+  const playing = cam.play(rawFrames(stream), { end: 'hold' });
+  stream.write(Buffer.alloc(32 * 8, 1));
+  await settle();
+  assert.equal(sink.firstBytes, [1]);
+  // Three frames arrive within one period, the last split across two writes.
+  stream.write(Buffer.alloc(32 * 8, 2));
+  stream.write(Buffer.alloc(32 * 8, 3));
+  stream.write(Buffer.alloc(100, 4));
+  await settle();
+  await run(time, 1);
+  assert.equal(sink.firstBytes, [1, 3], 'a partial frame never shows');
+  stream.write(Buffer.alloc(32 * 8 - 100, 4));
+  await settle();
+  await run(time, 1);
+  assert.equal(sink.firstBytes, [1, 3, 4]);
+  stream.end();
+  await playing;
+  await cam.stop();
+});
+
+test('play(): a stream that ends inside a frame is PARTIAL_FRAME', async () => {
+  const { cam } = setup();
+  const stream = new PassThrough();
+  stream.end(Buffer.alloc(32 * 8 + 5));
+  try {
+    await cam.play(rawFrames(stream, { name: 'stdin' }));
+    assert.unreachable('should fail');
+  } catch (error) {
+    assert.is((error as LoopcamError).code, 'PARTIAL_FRAME');
+    assert.match((error as Error).message, /stdin ended inside a frame: 5 of 256 bytes/);
+  }
+  await cam.stop();
+});
+
+test('play(): onFrame modifies each frame in place before it is converted', async () => {
+  const { time, sink, cam } = setup();
+  const stream = new PassThrough();
+  stream.end(Buffer.concat([Buffer.alloc(32 * 8, 10), Buffer.alloc(32 * 8, 20)]));
+  const playing = cam.play(rawFrames(stream, { paced: true }), { end: 'stop', onFrame: (f) => f.fill(f[0]! + 1) });
+  await settle();
+  await run(time, 2);
+  await playing;
+  assert.equal(sink.firstBytes, [11, 21]);
+});
+
+test('play(): stop() ends the play and the source; a second play replaces the first', async () => {
+  const { time, sink, cam } = setup({ width: 32, height: 8, input: 'rgba', format: 'yuyv' });
+  const slow = new PassThrough();
+  let firstDone = false;
+  const first = cam.play(rawFrames(slow, { input: 'gray' }), { end: 'hold' }).then(() => (firstDone = true));
+  slow.write(Buffer.alloc(32 * 8, 235));
+  await settle();
+  assert.is(sink.firstBytes.at(-1), 235, 'full-range Y of gray 235 is 235');
+  const second = cam.play(patternSource('bars'), { end: 'hold' });
+  await first;
+  assert.ok(firstDone && slow.destroyed, 'the first play ended and its stream was released');
+  await run(time, 2);
+  await cam.stop();
+  await second;
+  assert.ok(sink.closed);
+});
+
+test('play(): a source that fails rejects play(); the stream keeps running', async () => {
+  const { time, sink, cam } = setup();
+  const failing: Source = {
+    name: 'broken', live: false,
+    async play(target) {
+      target.frame.fill(5);
+      target.commit();
+      throw new LoopcamError('BAD_IMAGE', 'broken source');
+    },
+  };
+  try {
+    await cam.play(failing);
+    assert.unreachable('should fail');
+  } catch (error) {
+    assert.is((error as LoopcamError).code, 'BAD_IMAGE');
+  }
+  await run(time, 2);
+  assert.not.ok(sink.closed);
+  assert.equal(sink.firstBytes.slice(0, 3), [5, 5, 5]);
+  await cam.stop();
 });
 
 test('bad options', () => {

@@ -1,18 +1,17 @@
 /** The loopcam commands: each parses its arguments, then calls the public API. */
 import { BENCH_USAGE } from '../bench/args.js';
-import { LoopcamError } from '../errors.js';
 import { runBench } from '../bench/run.js';
 import { runStreamBench, STREAM_BENCH_USAGE } from '../bench/stream.js';
 import { PATTERNS, type Pattern } from '../convert/converter.js';
-import { INPUT_NAMES, INPUTS, type InputName } from '../formats.js';
+import { INPUT_NAMES, type InputName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
 import { FITS, type Fit } from '../sources/fit.js';
-import { readImage } from '../sources/image.js';
-import type { Streamer } from '../stream/streamer.js';
-import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { COMMON, COMMON_HELP, common, parse, UsageError, type Common } from './options.js';
+import { rawFrames } from '../sources/frames.js';
+import { mediaSource } from '../sources/media.js';
+import { patternSource } from '../sources/pattern.js';
+import { IMAGE_FILE, slideshow } from '../sources/slideshow.js';
+import { statSync } from 'node:fs';
+import { COMMON, COMMON_HELP, common, parse, UsageError } from './options.js';
 import { diagnose, report } from './doctor.js';
 import { runStream } from './stream.js';
 
@@ -45,27 +44,38 @@ Examples:
   loopcam pattern --device /dev/video10 --size 1920x1080 --fps 60
   loopcam pattern --pattern bars --format nv12`;
 
-const PLAY_USAGE = `Usage: loopcam play <images…|folder|video> [options]
+const PLAY_USAGE = `Usage: loopcam play <images…|folder|video|url|device> [options] [-- ffmpeg input options]
 
-Shows PNG/JPEG images as a slideshow (a folder's images in name order), or plays a video file through
-ffmpeg (audio ignored), fitted to the stream size.
+Shows PNG/JPEG images (a folder's in name order) as a slideshow, or plays anything ffmpeg reads — a
+video file, a stream URL (rtsp, http(s), HLS, srt, udp), a webcam (/dev/videoN), the screen — fitted
+to the stream size. Files are paced by loopcam and end; live inputs (stream URLs, devices, inputs
+given after --, files without a duration) play as they come and are reopened whenever they fail.
+At the end of the content a camera keeps showing the last frame until stopped; a file (--output) ends.
 
   --fit F          contain (letterbox, default), cover (crop) or stretch
   --duration S     seconds each image shows (default 5)
-  --loop           start again after the last image (or the video's end); --no-loop (default) stops
+  --loop           start again after the last image or the video's end
+  --live           treat the input as live (never ends, reconnects); --no-live: as a file
+  --exit-at-end    stop at the end of the content on a camera too
+  -- OPTIONS       ffmpeg input options (before -i), or a whole input with its own -i
 ${COMMON_HELP}
 
 Examples:
   loopcam play slides/ --duration 10 --loop
-  loopcam play photo.jpg --fit cover --device 'loopcam'
-  loopcam play talk.mp4 --size 1920x1080 --fps 30`;
+  loopcam play photo.jpg --fit cover --device loopcam
+  loopcam play talk.mp4 --size 1920x1080 --fps 30
+  loopcam play 'rtsp://user:password@192.168.1.20:554/stream1'          # an IP camera as a webcam
+  loopcam play /dev/video0 -- -input_format mjpeg -video_size 1280x720 -framerate 30   # a webcam
+  loopcam play -- -f x11grab -video_size 1920x1080 -i :0.0              # the screen`;
 
 const PIPE_USAGE = `Usage: loopcam pipe --input FORMAT --size WxH [options] < frames
 
 Streams raw frames read from stdin (whole frames of WxH pixels in the --input format, back to back);
-the latest one is shown at every tick. Ends when stdin ends; a short final frame is an error.
+the latest one is shown at every tick. When stdin ends a camera keeps the last frame until stopped
+(--exit-at-end stops); a file ends. A short final frame is an error.
 
   --input I        ${INPUT_NAMES.join(', ')} (default rgba)
+  --exit-at-end    stop when stdin ends, on a camera too
 ${COMMON_HELP}
 
 Example:
@@ -96,155 +106,59 @@ async function pattern(argv: string[]): Promise<number> {
   const c = common(values);
   const kind = (values.pattern as string | undefined) ?? 'moving';
   if (!(PATTERNS as readonly string[]).includes(kind)) throw new UsageError(`--pattern ${kind}: expected one of ${PATTERNS.join(', ')}`);
-  const start = performance.now();
-  await runStream(c, 'rgba', async (cam, running) => {
-    if (kind !== 'moving') {
-      cam.drawPattern(kind as Pattern);
-      cam.commit();
-      return new Promise<void>((resolve) => cam.once('close', resolve));
-    }
-    // One picture per output frame, numbered by the frame it will be, stamped with the time it was made.
-    for (let n = 0; running(); n++) {
-      cam.drawPattern('moving', n, performance.now() - start);
-      cam.commit();
-      await cam.nextFrame();
-    }
-  });
+  await runStream(c, patternSource(kind as Pattern));
   return 0;
 }
 
 async function pipe(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...COMMON, input: { type: 'string' } });
+  const { values } = parse(argv, { ...COMMON, input: { type: 'string' }, 'exit-at-end': { type: 'boolean' } });
   if (values.help) return help(PIPE_USAGE);
   if (values.size === undefined) throw new UsageError('pipe needs --size WxH: the size of the frames on stdin');
   const c = common(values);
   const input = (values.input as string | undefined) ?? 'rgba';
   if (!(INPUT_NAMES as string[]).includes(input)) throw new UsageError(`--input ${input}: expected one of ${INPUT_NAMES.join(', ')}`);
-  const frameBytes = c.width * c.height * INPUTS[input as InputName].bytesPerPixel;
-  await runStream(c, input as InputName, (cam, running) => streamFrames(process.stdin, 'stdin', frameBytes, cam, running, `${c.width}×${c.height} ${input}`));
+  await runStream(c, rawFrames(process.stdin, { name: 'stdin' }), { input: input as InputName, exitAtEnd: values['exit-at-end'] === true });
   return 0;
 }
 
-/**
- * Commits every whole frame read from `source` (copied straight into the frame); resolves at its end
- * (after the last frame reached the sink) or when the stream stops; a partial last frame is an error.
- */
-function streamFrames(source: NodeJS.ReadableStream & { destroy(): void }, name: string, frameBytes: number, cam: Streamer,
-  running: () => boolean, what: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let filled = 0;
-    let done = false;
-    const onData = (chunk: Buffer) => {
-      let at = 0;
-      while (at < chunk.length) {
-        const take = Math.min(frameBytes - filled, chunk.length - at);
-        cam.frame.set(chunk.subarray(at, at + take), filled);
-        filled += take;
-        at += take;
-        if (filled === frameBytes) {
-          cam.commit();
-          filled = 0;
-        }
-      }
-      if (!running()) finish();
-    };
-    const finish = () => {
-      if (done) return;
-      done = true;
-      source.off('data', onData);
-      source.off('end', onEnd);
-      source.destroy(); // an open stdin would keep the process alive after a signal
-      resolve();
-    };
-    const onEnd = () => {
-      if (filled !== 0) {
-        done = true;
-        reject(new LoopcamError('PARTIAL_FRAME', `${name} ended inside a frame: ${filled} of ${frameBytes} bytes (${what}); frames must be whole`));
-        return;
-      }
-      // Let the last frame reach the sink before stopping.
-      void cam.nextFrame().then(finish);
-    };
-    // Stopped from outside (--frames, Ctrl+C, SIGTERM): stop reading.
-    cam.once('close', finish);
-    source.on('data', onData);
-    source.once('end', onEnd);
-  });
-}
-
-const IMAGE_FILE = /\.(png|jpe?g)$/i;
-
-/** Files to play: folders expand to their PNG/JPEG files in name order. */
-function expand(paths: string[]): string[] {
-  return paths.flatMap((path) => {
-    let isDir = false;
-    try {
-      isDir = statSync(path).isDirectory();
-    } catch {
-      throw new LoopcamError('BAD_IMAGE', `${path} does not exist`);
-    }
-    if (!isDir) return [path];
-    const files = readdirSync(path).filter((f) => IMAGE_FILE.test(f)).sort().map((f) => join(path, f));
-    if (files.length === 0) throw new LoopcamError('BAD_IMAGE', `${path} holds no PNG or JPEG files`);
-    return files;
-  });
-}
-
 async function play(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
+  // Everything after `--` belongs to ffmpeg.
+  const split = argv.indexOf('--');
+  const ours = split < 0 ? argv : argv.slice(0, split);
+  const inputOptions = split < 0 ? [] : argv.slice(split + 1);
+  const { values, positionals } = parse(ours, {
     ...COMMON, fit: { type: 'string' }, duration: { type: 'string' }, loop: { type: 'boolean' }, 'no-loop': { type: 'boolean' },
+    live: { type: 'boolean' }, 'no-live': { type: 'boolean' }, 'exit-at-end': { type: 'boolean' },
   }, true);
   if (values.help) return help(PLAY_USAGE);
-  if (positionals.length === 0) throw new UsageError('play needs images, a folder of images, or a video file');
+  if (positionals.length === 0 && !inputOptions.includes('-i')) {
+    throw new UsageError('play needs images, a folder, a video, a URL or a device — or an ffmpeg input after --, e.g. -- -f x11grab -i :0.0');
+  }
   const c = common(values);
   const fit = (values.fit as string | undefined) ?? 'contain';
   if (!(FITS as readonly string[]).includes(fit)) throw new UsageError(`--fit ${fit}: expected one of ${FITS.join(', ')}`);
   const duration = values.duration === undefined ? 5 : Number(values.duration);
   if (!Number.isFinite(duration) || duration <= 0) throw new UsageError(`--duration ${String(values.duration)}: expected seconds above 0`);
   const loop = values.loop === true && values['no-loop'] !== true;
-  const files = expand(positionals);
-  if (files.length === 1 && !IMAGE_FILE.test(files[0]!)) return playVideo(files[0]!, c, fit as Fit, loop);
-  const ticks = Math.max(1, Math.round(duration * c.fps));
-  await runStream(c, 'rgba', async (cam, running) => {
-    for (let i = 0; running(); i++) {
-      if (i === files.length) {
-        if (!loop) break;
-        i = 0;
-      }
-      cam.drawImage(readImage(files[i]!), fit as Fit);
-      cam.commit();
-      for (let t = 0; t < ticks && running(); t++) await cam.nextFrame();
-    }
-  });
+  const live = values.live === true ? true : values['no-live'] === true ? false : undefined;
+  const exitAtEnd = values['exit-at-end'] === true;
+  const images = positionals.length > 0 && inputOptions.length === 0 && positionals.every((p) => IMAGE_FILE.test(p) || isFolder(p));
+  if (images) {
+    await runStream(c, slideshow(positionals, { duration, loop, fit: fit as Fit }), { exitAtEnd });
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`play takes one video, URL or device at a time (or images and folders); got ${positionals.length} inputs`);
+  const source = mediaSource(positionals[0], { inputOptions, fit: fit as Fit, loop, ...(live === undefined ? {} : { live }) });
+  await runStream(c, source, { exitAtEnd });
   return 0;
 }
 
-/** A video through ffmpeg, decoded to RGBA at the stream's size and rate (audio ignored). */
-async function playVideo(file: string, c: Common, fit: Fit, loop: boolean): Promise<number> {
-  const { width: w, height: h } = c;
-  const scale = fit === 'stretch' ? `scale=${w}:${h}`
-    : fit === 'cover' ? `scale=${w}:${h}:force_original_aspect_ratio=increase,crop=${w}:${h}`
-      : `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`;
-  const args = ['-hide_banner', '-loglevel', 'error', '-re', ...(loop ? ['-stream_loop', '-1'] : []), '-i', file, '-an',
-    '-vf', `${scale},fps=${c.fps}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'];
-  const ffmpeg = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  ffmpeg.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    ffmpeg.once('error', (error) => reject(new LoopcamError('NO_FFMPEG',
-      `playing ${file} needs ffmpeg, which could not be started (${(error as Error).message}): install it (sudo apt install ffmpeg), or use images`)));
-    ffmpeg.once('exit', resolve);
-  });
+function isFolder(path: string): boolean {
   try {
-    await runStream(c, 'rgba', async (cam, running) => {
-      await Promise.race([streamFrames(ffmpeg.stdout, 'ffmpeg', w * h * 4, cam, running, `${w}×${h} rgba`), exited.then(() => undefined)]);
-    });
-  } finally {
-    ffmpeg.kill();
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
-  const code = await exited.catch((error) => { throw error; });
-  if (code !== 0 && code !== null && stderr.trim()) throw new LoopcamError('BAD_IMAGE', `ffmpeg could not play ${file}: ${stderr.trim().split('\n').at(-1)}`);
-  return 0;
 }
 
 const DOCTOR_USAGE = `Usage: loopcam doctor [--json]

@@ -1,12 +1,13 @@
 /**
- * Running a Streamer from the command line: the sink from --output, --frames, Ctrl+C/SIGTERM (stop
- * cleanly: the device is released, the Y4M complete), and a one-line live status on a terminal.
+ * Running a Streamer fed by a source from the command line: the sink from --output, --frames, what
+ * happens at the content's end, Ctrl+C/SIGTERM (stop cleanly: the device is released, the Y4M
+ * complete), and a one-line live status on a terminal.
  */
+import type { EventEmitter } from 'node:events';
 import type { InputName } from '../formats.js';
+import type { Source } from '../sources/source.js';
 import { Streamer, type SinkOption } from '../stream/streamer.js';
 import type { Common } from './options.js';
-
-export type Producer = (cam: Streamer, isRunning: () => boolean) => Promise<void> | void;
 
 export function sinkFor(output: string | undefined, device: string | number | undefined): SinkOption {
   if (output === '-') return { type: 'raw', fd: 1 };
@@ -14,40 +15,45 @@ export function sinkFor(output: string | undefined, device: string | number | un
   return device === undefined ? { type: 'device' } : { type: 'device', device };
 }
 
-/** Streams until --frames, the producer's end, or a signal; resolves with the final stats. */
-export async function runStream(c: Common, input: InputName, produce: Producer): Promise<Streamer['stats']> {
-  const cam = new Streamer({ ...c, input, sink: sinkFor(c.output, c.device) });
-  let running = true;
+export interface RunOptions {
+  /** The pixel format the source writes at first (default rgba). */
+  input?: InputName;
+  /** End with the content even on a camera (default: a camera holds the last frame until stopped). */
+  exitAtEnd?: boolean;
+}
+
+/**
+ * Streams `source` until --frames, a signal, or the content's end (to a file or stdout, or with
+ * --exit-at-end); on a camera the last frame stays up until stopped. Resolves with the final stats.
+ */
+export async function runStream(c: Common, source: Source, options: RunOptions = {}): Promise<Streamer['stats']> {
+  const cam = new Streamer({ ...c, input: options.input ?? 'rgba', sink: sinkFor(c.output, c.device) });
   let failure: unknown;
-  const closed = new Promise<void>((resolve) => cam.once('close', () => resolve()));
+  let stopped!: () => void;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
   cam.on('error', (error) => (failure = error));
-  const stop = () => {
-    running = false;
-    void cam.stop();
-  };
+  cam.once('close', () => stopped());
+  const stop = () => void cam.stop().then(() => stopped());
   if (c.frames !== undefined) {
     const limit = c.frames;
     cam.on('frame', (n: number) => n >= limit && stop());
   }
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const status = process.stderr.isTTY ? liveStatus(cam, c) : undefined;
+  const status = process.stderr.isTTY ? liveStatus(cam, c, source) : undefined;
   try {
-    await cam.start();
     try {
-      await produce(cam, () => running);
+      await cam.play(source, { end: c.output !== undefined || options.exitAtEnd ? 'stop' : 'hold' });
     } catch (error) {
-      stop();
-      await closed;
+      await cam.stop();
       throw error;
     }
-    if (running && c.frames === undefined) stop(); // the producer ran out (end of stdin, last image)
-    await closed;
+    await done;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     if (status) {
-      clearInterval(status);
+      status.stop();
       process.stderr.write('\n');
     }
   }
@@ -55,18 +61,34 @@ export async function runStream(c: Common, input: InputName, produce: Producer):
   return cam.stats;
 }
 
-/** "1280×720 yuyv → /dev/video0 · 30.0 fps · late 0 · dropped 0 · CPU 2.1 %", redrawn every second. */
-function liveStatus(cam: Streamer, c: Common): NodeJS.Timeout {
+/**
+ * "1280×720 yuyv → /dev/video0 · 30.0 fps · 90 frames · late 0 · dropped 0 · CPU 2.1 %", redrawn every
+ * second; "reconnecting…" while a live source is down.
+ */
+function liveStatus(cam: Streamer, c: Common, source: Source): { stop(): void } {
   let cpu = process.cpuUsage();
   let wall = performance.now();
+  let down = false;
+  const events = source as Partial<EventEmitter>;
+  const lost = () => (down = true);
+  const restored = () => (down = false);
+  events.on?.('lost', lost);
+  events.on?.('restored', restored);
   const target = c.output === undefined ? (c.device ?? 'device') : c.output === '-' ? 'stdout' : c.output;
-  return setInterval(() => {
+  const timer = setInterval(() => {
     const now = performance.now();
     const used = process.cpuUsage(cpu);
     const percent = ((used.user + used.system) / 1000 / (now - wall)) * 100;
     cpu = process.cpuUsage();
     wall = now;
     const s = cam.stats;
-    process.stderr.write(`\r${c.width}×${c.height} ${c.format} → ${target} · ${s.fps.toFixed(1)} fps · ${s.framesOut} frames · late ${s.late} · dropped ${s.dropped} · CPU ${percent.toFixed(1)} %   `);
+    process.stderr.write(`\r${c.width}×${c.height} ${c.format} → ${target} · ${s.fps.toFixed(1)} fps · ${s.framesOut} frames · late ${s.late} · dropped ${s.dropped} · CPU ${percent.toFixed(1)} %${down ? ` · ${source.name} reconnecting…` : ''}   `);
   }, 1000).unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      events.off?.('lost', lost);
+      events.off?.('restored', restored);
+    },
+  };
 }

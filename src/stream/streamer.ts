@@ -1,8 +1,9 @@
 /**
  * The Streamer: a paced stream of the latest frame. The producer draws into `frame` and calls
- * `commit()` (one conversion, synchronous, never waiting); a timer on absolute deadlines writes the
- * latest converted frame to the sink at every tick, repeating it while nothing new arrives, so readers
- * never starve. Conversion happens once per committed frame, not per tick.
+ * `commit()` (one conversion, synchronous, never waiting) — or hands it a source with `play()`; a timer
+ * on absolute deadlines writes the latest converted frame to the sink at every tick, repeating it while
+ * nothing new arrives, so readers never starve. Conversion happens once per committed frame, not per tick.
+ * The placeholder shows only until the first frame: a frame committed before start() is the first out.
  *
  * Writes are synchronous and happen on the same thread as `commit()`, so a frame is never converted
  * while it is being written: no frame can be torn, and one output buffer suffices.
@@ -12,12 +13,14 @@ import type { Matrix, Range } from '../colour.js';
 import { Converter, type Pattern, type Pixels } from '../convert/converter.js';
 import { describe } from '../convert/spec.js';
 import { LoopcamError } from '../errors.js';
-import { INPUTS, type FormatName, type InputName } from '../formats.js';
+import type { FormatName, InputName } from '../formats.js';
 import type { Fit } from '../sources/fit.js';
 import type { DecodedImage } from '../sources/image.js';
+import type { Source, SourceTarget } from '../sources/source.js';
 import { checkFps, openOutput } from '../v4l2/output.js';
 import { LATE_MS, monotonic, Pacer, type Clock } from './pacer.js';
 import { DeviceSink, NullSink, RawSink, Y4mSink, type Sink } from './sinks.js';
+import { placeholderFrame } from './placeholder.js';
 import { LatenessWindow, type StreamStats } from './stats.js';
 
 export type SinkOption =
@@ -40,6 +43,10 @@ export interface StreamerOptions {
   input?: InputName;
   matrix?: Matrix;
   range?: Range;
+  /** Flip each frame horizontally (what video-call apps show for selfies). */
+  mirror?: boolean;
+  /** The frames you hand in are bottom-up (WebGL readPixels): flip them. */
+  flipY?: boolean;
   /** Where frames go; default the V4L2 device. */
   sink?: SinkOption;
   /** Shown before the first frame (and when idle, with idle: 'placeholder'): [r, g, b], default black. */
@@ -54,12 +61,30 @@ export interface StreamerOptions {
   timers?: { setTimeout: (fn: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void };
 }
 
+export interface PlayOptions {
+  /**
+   * At the content's end: 'stop' the stream (after the last frame reached the sink), or 'hold' — keep
+   * streaming the last frame until stop(). Default: 'hold' on a device (a camera that vanishes mid-call
+   * breaks the apps reading it), 'stop' for files, stdout and the null sink.
+   */
+  end?: 'stop' | 'hold';
+  /** Called with each source frame (the input view) before it is converted: modify it in place. */
+  onFrame?: (frame: Uint8Array) => void;
+  /** Stops this play (not the Streamer). */
+  signal?: AbortSignal;
+  /**
+   * When play() starts the stream: how long to wait for the source's first frame before streaming the
+   * placeholder (default 1000 ms), so the content, when ready, is the first frame out.
+   */
+  startWaitMs?: number;
+}
+
 type State = 'new' | 'running' | 'stopped';
 
 export class Streamer extends EventEmitter implements AsyncDisposable {
   readonly options: Readonly<StreamerOptions>;
   readonly fps: number;
-  readonly #converter: Converter;
+  #converter: Converter;
   readonly #clock: Clock;
   readonly #timers: NonNullable<StreamerOptions['timers']>;
   readonly #lateness = new LatenessWindow();
@@ -68,6 +93,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   #timer: unknown;
   #state: State = 'new';
   #placeholder: Uint8Array | undefined;
+  #playing: AbortController | undefined;
   #fresh = false;
   #lastCommit = -Infinity;
   #error: unknown;
@@ -90,16 +116,19 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     this.fps = fps;
     this.#converter = new Converter({
       width: options.width, height: options.height, input: options.input, format: options.format, matrix: options.matrix, range: options.range,
+      mirror: options.mirror, flipY: options.flipY,
     });
     this.#clock = options.clock ?? monotonic;
     this.#timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
   }
 
-  /** Opens the sink, shows the placeholder and starts the output clock. */
+  /**
+   * Opens the sink (unless play() did) and starts the output clock. The first tick writes the latest
+   * committed frame — one committed before start() included — or the placeholder while there is none.
+   */
   async start(): Promise<void> {
     if (this.#state !== 'new') throw new LoopcamError('DISPOSED', `this Streamer was already ${this.#state === 'running' ? 'started' : 'stopped'}: create a new one`);
-    this.#sink = this.#openSink();
-    this.#placeholder = this.#renderPlaceholder();
+    this.#open();
     this.#state = 'running';
     this.options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
     if (this.options.signal?.aborted) return this.stop();
@@ -139,6 +168,66 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     this.#published();
   }
 
+  /**
+   * Switches the pixel format `frame` holds (sources call this before their first frame). The latest
+   * frame stays on show; `frame` is a new view afterwards.
+   */
+  useInput(input: InputName): void {
+    this.#check();
+    const old = this.#converter;
+    if (old.spec.input === input) return;
+    const { width, height, format, matrix, range } = old.spec;
+    const next = new Converter({ width, height, input, format, matrix, range, mirror: old.spec.mirror, flipY: old.spec.flipY });
+    next.output.set(old.output);
+    this.#converter = next;
+    old.dispose();
+  }
+
+  /**
+   * Feeds the stream from a source (images, a pattern, raw frames, media through ffmpeg) until the
+   * content ends or the play or stream is stopped; starts the stream if it is not running, with the
+   * source's first frame as the first frame out when it comes within `startWaitMs`. A second play()
+   * replaces the first. Rejects with the source's error (the stream keeps running: stop it or play
+   * something else).
+   */
+  async play(source: Source, options: PlayOptions = {}): Promise<void> {
+    this.#check();
+    if (!source || typeof source.play !== 'function') {
+      throw new TypeError(`play() takes a source (slideshow(), patternSource(), rawFrames(), mediaSource()); got ${describe(source)}`);
+    }
+    if (options.onFrame !== undefined && typeof options.onFrame !== 'function') throw new TypeError(`onFrame must be a function; got ${describe(options.onFrame)}`);
+    const end = options.end ?? (this.#sinkKind() === 'device' ? 'hold' : 'stop');
+    if (end !== 'stop' && end !== 'hold') throw new RangeError(`end must be 'stop' or 'hold'; got ${describe(options.end)}`);
+    this.#playing?.abort();
+    const controller = (this.#playing = new AbortController());
+    const { signal } = controller;
+    const abort = () => controller.abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    if (options.signal?.aborted) controller.abort();
+    let committed!: () => void;
+    const firstFrame = new Promise<void>((resolve) => (committed = resolve));
+    const target = this.#target(signal, () => committed(), options.onFrame);
+    if (this.#state === 'new') this.#open();
+    try {
+      const playing = source.play(target, signal);
+      if (this.#state === 'new' && !signal.aborted) {
+        let waited: unknown;
+        const wait = new Promise<void>((resolve) => (waited = this.#timers.setTimeout(resolve, options.startWaitMs ?? 1000)));
+        await Promise.race([firstFrame, playing.then(() => {}, () => {}), wait]);
+        this.#timers.clearTimeout(waited);
+        if (this.#state === 'new') await this.start();
+      }
+      await playing;
+      if (end === 'stop' && !signal.aborted && this.#state === 'running') {
+        if (this.#fresh) await this.nextFrame(); // the last frame reaches the sink first
+        await this.stop();
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      if (this.#playing === controller) this.#playing = undefined;
+    }
+  }
+
   /** Resolves at the next output tick (after its write): a producer's way to keep pace. */
   nextFrame(): Promise<void> {
     this.#check();
@@ -159,6 +248,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     if (this.#state === 'stopped') return;
     const wasRunning = this.#state === 'running';
     this.#state = 'stopped';
+    this.#playing?.abort();
     if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     try {
@@ -173,6 +263,51 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
+  }
+
+  /** What a source sees of this stream: its frame, commit and clock — nothing of the sink. */
+  #target(signal: AbortSignal, firstCommit: () => void, onFrame: ((frame: Uint8Array) => void) | undefined): SourceTarget {
+    const cam = this;
+    const spec = () => cam.#converter.spec;
+    return {
+      get width() { return spec().width; },
+      get height() { return spec().height; },
+      get fps() { return cam.fps; },
+      get format() { return spec().format; },
+      get range() { return spec().range; },
+      get input() { return spec().input; },
+      get frame() { return cam.frame; },
+      useInput: (input) => cam.useInput(input),
+      commit: () => {
+        if (signal.aborted || cam.#state === 'stopped') return;
+        onFrame?.(cam.frame);
+        cam.commit();
+        firstCommit();
+      },
+      nextFrame: () => (signal.aborted || cam.#state === 'stopped' ? Promise.resolve() : cam.nextFrame()),
+      drawImage: (image, fit) => cam.drawImage(image, fit),
+      drawPattern: (pattern, frame, millis) => cam.drawPattern(pattern, frame, millis),
+      clock: this.#clock,
+      timers: this.#timers,
+      get outputDevice() {
+        return cam.#sink instanceof DeviceSink ? cam.#sink.name : undefined;
+      },
+    };
+  }
+
+  /** Opens the sink (play() does it before its source starts, so sources can see the device). */
+  #open(): void {
+    if (this.#sink) return;
+    this.#sink = this.#openSink();
+    const { format, width, height, matrix, range } = this.#converter.spec;
+    this.#placeholder = placeholderFrame(format, width, height, this.options.placeholder ?? [0, 0, 0], matrix, range);
+  }
+
+  #sinkKind(): 'device' | 'file' | 'custom' {
+    const sink = this.options.sink;
+    if (sink === undefined) return 'device';
+    if ('write' in sink) return 'custom';
+    return sink.type === 'device' ? 'device' : 'file';
   }
 
   #check(): void {
@@ -204,27 +339,6 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       default:
         throw new RangeError(`sink type must be 'device', 'y4m', 'raw' or 'null'; got ${describe((sink as { type?: unknown }).type)}`);
     }
-  }
-
-  /** The placeholder converted once; the output buffer starts with it too. */
-  #renderPlaceholder(): Uint8Array {
-    const [r, g, b] = this.options.placeholder ?? [0, 0, 0];
-    const input = this.#converter.input;
-    const { width, height, inputStride } = this.#converter.spec;
-    const pixel = INPUTS[this.#converter.spec.input];
-    const grey = Math.round(0.299 * r + 0.587 * g + 0.114 * b);
-    input.fill(255); // alpha, where there is one
-    for (let y = 0; y < height; y++) {
-      for (let at = y * inputStride, x = 0; x < width; x++, at += pixel.bytesPerPixel) {
-        if (pixel.bytesPerPixel === 1) input[at] = grey;
-        else {
-          input[at + pixel.r] = r;
-          input[at + pixel.g] = g;
-          input[at + pixel.b] = b;
-        }
-      }
-    }
-    return Uint8Array.from(this.#converter.convert());
   }
 
   #onTimer = (): void => {

@@ -1,0 +1,127 @@
+/**
+ * Running ffmpeg and ffprobe for the media source: finding them, starting them so that they die with
+ * loopcam (even when loopcam is SIGKILLed), the pixel formats ffmpeg is asked for, and the arguments.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Range } from '../colour.js';
+import { LoopcamError } from '../errors.js';
+import { FORMATS, type FormatName, type InputName } from '../formats.js';
+import type { Fit } from './fit.js';
+
+const found = new Map<string, string | undefined>();
+
+/** The path of an executable on PATH, or undefined (looked up once per name). */
+export function which(name: string): string | undefined {
+  if (!found.has(name)) {
+    let path: string | undefined;
+    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+      if (!dir) continue;
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        path = join(dir, name);
+        break;
+      } catch {}
+    }
+    found.set(name, path);
+  }
+  return found.get(name);
+}
+
+/** ffmpeg or ffprobe's path, or NO_FFMPEG saying how to get it. */
+export function needTool(tool: 'ffmpeg' | 'ffprobe', what: string): string {
+  const path = which(tool);
+  if (!path) throw new LoopcamError('NO_FFMPEG', `${what} needs ${tool}, which is not on PATH: install ffmpeg (sudo apt install ffmpeg), or play images instead`);
+  return path;
+}
+
+/**
+ * Starts a tool with its stdout and stderr piped. On Linux, util-linux's setpriv sets PR_SET_PDEATHSIG
+ * first, so the kernel kills the child when loopcam dies, however it dies; without setpriv the child
+ * still ends on its next write to a closed pipe.
+ */
+export function spawnTool(tool: string, args: readonly string[]): ChildProcessWithoutNullStreams {
+  const setpriv = process.platform === 'linux' ? which('setpriv') : undefined;
+  const [cmd, argv] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', tool, ...args]] : [tool, [...args]];
+  return spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** The pixel format name ffmpeg uses for an input, or undefined where it has none (YV12's plane order). */
+export function ffmpegPixFmt(input: InputName): string | undefined {
+  if (input === 'yv12') return undefined;
+  // RGB and gray inputs carry ffmpeg's own names; YUV inputs are formats of the table.
+  return input in FORMATS ? FORMATS[input as FormatName].ffmpeg : input;
+}
+
+const FULL_RANGE_YUV: Readonly<Record<string, InputName>> = { yuvj420p: 'i420' };
+const YUV_INPUTS: readonly InputName[] = ['yuyv', 'uyvy', 'i420', 'yv12', 'nv12'];
+
+/** The loopcam input a decoder's pixel format is, as is (no conversion), with the range it carries. */
+function nativeInput(pixFmt: string | undefined): { input: InputName; range: Range | undefined } | undefined {
+  if (pixFmt === undefined) return undefined;
+  if (FULL_RANGE_YUV[pixFmt]) return { input: FULL_RANGE_YUV[pixFmt], range: 'full' };
+  for (const input of ['rgba', 'bgra', 'rgb24', 'bgr24', 'gray', ...YUV_INPUTS] as InputName[]) {
+    if (ffmpegPixFmt(input) === pixFmt) return { input, range: YUV_INPUTS.includes(input) ? 'limited' : undefined };
+  }
+  return undefined;
+}
+
+/**
+ * What to ask ffmpeg for, given the decoder's own pixel format (when known) and the camera's format and
+ * range: the decoder's layout itself when loopcam has a WASM path from it to the camera's format (no
+ * swscale pass at all), else the camera's own format (ffmpeg converts once, loopcam copies), else RGBA.
+ */
+export function chooseInput(native: string | undefined, format: FormatName, range: Range): InputName {
+  const cameraYuv = FORMATS[format].yuv;
+  const own = nativeInput(native);
+  if (own) {
+    const ownYuv = YUV_INPUTS.includes(own.input);
+    // YUV samples pass through as they are: only into a YUV camera of the same range.
+    if (!ownYuv || (cameraYuv && own.range === range)) return own.input;
+  }
+  const camera = (format === 'yv12' ? 'i420' : format) as InputName;
+  return ffmpegPixFmt(camera) ? camera : 'rgba';
+}
+
+export interface FfmpegJob {
+  /** What follows -i (a path, URL or device), unless `inputOptions` hold their own -i. */
+  source: string | undefined;
+  /** Options before -i, as given after `--` on the command line. */
+  inputOptions: readonly string[];
+  live: boolean;
+  loop: boolean;
+  width: number;
+  height: number;
+  fps: number;
+  fit: Fit;
+  /** The pixel format to ask for. */
+  input: InputName;
+  range: Range;
+}
+
+/** Input options that make a live input start in about half a second instead of five (measured). */
+export const LOW_LATENCY = ['-fflags', 'nobuffer', '-flags', 'low_delay', '-probesize', '100000', '-analyzeduration', '200000'];
+
+/** ffmpeg's arguments: decode, fit to the stream size (a no-op when it already fits), raw frames on stdout. */
+export function ffmpegArgs(job: FfmpegJob): string[] {
+  const { width: w, height: h } = job;
+  const pixFmt = ffmpegPixFmt(job.input);
+  if (!pixFmt) throw new RangeError(`ffmpeg cannot write ${job.input}: ask it for i420 instead`);
+  const yuvOut = YUV_INPUTS.includes(job.input);
+  const range = yuvOut ? `:out_range=${job.range === 'full' ? 'full' : 'limited'}` : '';
+  const fit = job.fit === 'stretch' ? `scale=${w}:${h}${range}`
+    : job.fit === 'cover' ? `scale=${w}:${h}:force_original_aspect_ratio=increase${range},crop=${w}:${h}`
+      : `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2${range},pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`;
+  // Files get one frame per output tick (loopcam paces them); live inputs pass at their own rate.
+  const filters = job.live ? fit : `${fit},fps=${job.fps}`;
+  const hasInput = job.inputOptions.includes('-i');
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    ...(job.live ? LOW_LATENCY : []),
+    ...(job.loop && !job.live ? ['-stream_loop', '-1'] : []),
+    ...job.inputOptions,
+    ...(hasInput || job.source === undefined ? [] : ['-i', job.source]),
+    '-an', '-sn', '-dn', '-vf', filters, '-f', 'rawvideo', '-pix_fmt', pixFmt, 'pipe:1',
+  ];
+}
