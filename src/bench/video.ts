@@ -1,0 +1,91 @@
+/**
+ * The video case of the streaming benchmark: `loopcam play` of a video file (a 1080p30 H.264 clip made
+ * for the run, or yours) to the null sink, against ffmpeg converting the same file to yuyv422 with -re.
+ * loopcam's CPU counts its ffmpeg child too: the kernel adds a reaped child's CPU time to the parent's
+ * cutime/cstime (/proc/self/stat), which is read before and after.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LoopcamError } from '../errors.js';
+import { mediaSource } from '../sources/media.js';
+import { Streamer } from '../stream/streamer.js';
+
+export interface VideoBenchResult {
+  case: 'video';
+  file: string;
+  width: number;
+  height: number;
+  fps: number;
+  seconds: number;
+  /** loopcam's process and its ffmpeg child, % of one core over the play's wall time. */
+  cpuPercent: number;
+  /** Of which the ffmpeg child. */
+  childCpuPercent: number;
+  framesOut: number;
+  late: number;
+  dropped: number;
+  latenessP50Ms: number;
+  latenessP99Ms: number;
+  ffmpegCpuPercent: number | null;
+  xFfmpeg: number | null;
+}
+
+/** Clock ticks per second for /proc times (USER_HZ: 100 on every Linux ABI in use). */
+const USER_HZ = 100;
+
+/** CPU seconds of this process's children that have been waited for. */
+function childrenCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  // After "(comm) ": state is field 3, so cutime (16) and cstime (17) sit at 13 and 14.
+  return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
+}
+
+/** A 1080p30 H.264 clip of `seconds` (ffmpeg's testsrc2, libx264 veryfast), made once per run. */
+export function makeClip(width: number, height: number, fps: number, seconds: number): string {
+  const file = join(tmpdir(), `loopcam-bench-${process.pid}.mp4`);
+  const made = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`, '-t', String(seconds),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-y', file]);
+  if (made.status !== 0) throw new LoopcamError('NO_FFMPEG', `could not make a test clip with ffmpeg (libx264): ${String(made.stderr).trim() || made.error?.message}`);
+  return file;
+}
+
+export async function benchVideo(file: string, width: number, height: number, fps: number): Promise<VideoBenchResult> {
+  const cam = new Streamer({ width, height, fps, format: 'yuyv', sink: { type: 'null' } });
+  const cpu = process.cpuUsage();
+  const children = childrenCpuSeconds();
+  const start = performance.now();
+  await cam.play(mediaSource(file), { end: 'stop' });
+  const wall = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  const child = childrenCpuSeconds() - children;
+  const s = cam.stats;
+  const own = (used.user + used.system) / 1e6;
+  const ffmpegCpuPercent = await ffmpegAlone(file);
+  const cpuPercent = ((own + child) / wall) * 100;
+  return {
+    case: 'video', file, width, height, fps, seconds: wall, cpuPercent, childCpuPercent: (child / wall) * 100,
+    framesOut: s.framesOut, late: s.late, dropped: s.dropped, latenessP50Ms: s.latenessP50Ms, latenessP99Ms: s.latenessP99Ms,
+    ffmpegCpuPercent, xFfmpeg: ffmpegCpuPercent ? cpuPercent / ffmpegCpuPercent : null,
+  };
+}
+
+/** `ffmpeg -re -i FILE -pix_fmt yuyv422 -f rawvideo -y /dev/null`; its -benchmark line gives its CPU. */
+function ffmpegAlone(file: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn('ffmpeg', ['-hide_banner', '-nostats', '-benchmark', '-re', '-i', file, '-an', '-pix_fmt', 'yuyv422', '-f', 'rawvideo', '-y', '/dev/null'],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', () => resolve(null));
+    child.on('exit', () => {
+      const m = /bench: utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s/.exec(err);
+      resolve(m ? ((Number(m[1]) + Number(m[2])) / Number(m[3])) * 100 : null);
+    });
+  });
+}
+
+export function removeClip(file: string): void {
+  rmSync(file, { force: true });
+}
