@@ -11,8 +11,10 @@ import { parseSize, UsageError } from '../args.js';
 import { Streamer } from '../stream/streamer.js';
 import { FORMATS, type FormatName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
+import { benchVideo, makeClip, removeClip } from './video.js';
 
 export const STREAM_BENCH_USAGE = `Usage: loopcam bench --stream [--sink null|device] [--seconds N] [--cameras N] [--size WxH]… [--fps N]… [--json]
+       loopcam bench --stream --video [--file FILE] [--seconds N] [--size WxH] [--fps N] [--json]
 
 Streams the moving pattern (drawn, converted to yuyv and written every frame) and reports CPU (% of one
 core), frames out, late, dropped, lateness p50/p99 and drift, next to ffmpeg doing the same job.
@@ -22,6 +24,10 @@ core), frames out, late, dropped, lateness p50/p99 and drift, next to ffmpeg doi
   --cameras N    streams at once from this process (default 1)
   --size WxH     repeatable (default 1280x720 1920x1080)
   --fps N        repeatable (default 30 60)
+  --video        the video case: loopcam play of a video file (default: a 1080p30 H.264 clip of
+                 --seconds made for the run) to the null sink — loopcam and its ffmpeg child — next
+                 to ffmpeg -re converting the same file to yuyv422 into /dev/null
+  --file FILE    the video for --video
   --json         one JSON object per line`;
 
 export interface StreamBenchResult {
@@ -99,6 +105,7 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
       options: {
         sink: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, size: { type: 'string', multiple: true },
         fps: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        video: { type: 'boolean' }, file: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -114,9 +121,10 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
   const cameras = Number(values.cameras ?? 1);
   if (!(seconds > 0)) throw new UsageError(`--seconds ${values.seconds}: expected a number above 0`);
   if (!Number.isInteger(cameras) || cameras < 1) throw new UsageError(`--cameras ${values.cameras}: expected a whole number ≥ 1`);
-  const sizes = values.size?.length ? values.size.map(parseSize) : [[1280, 720], [1920, 1080]] as [number, number][];
+  const sizes = values.size?.length ? values.size.map(parseSize) : values.video ? [[1920, 1080] as [number, number]] : [[1280, 720], [1920, 1080]] as [number, number][];
   const rates = values.fps?.length ? values.fps.map(Number) : [30, 60];
   if (rates.some((r) => !(r > 0))) throw new UsageError('--fps: expected numbers above 0');
+  if (values.video) return videoCase(values.file, sizes[0]!, values.fps?.length ? rates[0]! : 30, seconds, values.json === true, out);
   let devices = Array.from({ length: cameras }, () => '');
   if (sink === 'device') {
     devices = listDevices().filter((d) => d.loopback).map((d) => d.path).slice(0, cameras);
@@ -141,6 +149,25 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
           `  ${r.latenessP50Ms.toFixed(2).padStart(6)}  ${r.latenessP99Ms.toFixed(2).padStart(6)}  ${r.driftMs.toFixed(2).padStart(8)}`);
       }
     }
+  }
+  return 0;
+}
+
+async function videoCase(file: string | undefined, [width, height]: [number, number], fps: number, seconds: number, json: boolean,
+  out: (line: string) => void): Promise<number> {
+  const clip = file ?? makeClip(width, height, fps, seconds);
+  try {
+    if (!json) out(`loopcam streaming benchmark · video: loopcam play ${file ?? `a ${width}×${height} ${fps} fps H.264 clip (${seconds} s)`} → null sink, vs ffmpeg -re → yuyv422 → /dev/null · CPU in % of one core`);
+    const r = await benchVideo(clip, width, height, fps);
+    if (json) out(JSON.stringify(r));
+    else {
+      out('size        fps  loopcam+ffmpeg CPU  (its ffmpeg)  ffmpeg alone  ×ffmpeg  frames  late  dropped  p50 ms  p99 ms');
+      out(`${`${width}×${height}`.padEnd(10)}  ${String(fps).padStart(3)}  ${r.cpuPercent.toFixed(1).padStart(16)} %  ${r.childCpuPercent.toFixed(1).padStart(10)} %` +
+        `  ${(r.ffmpegCpuPercent === null ? 'n/a' : `${r.ffmpegCpuPercent.toFixed(1)} %`).padStart(12)}  ${(r.xFfmpeg === null ? 'n/a' : `${r.xFfmpeg.toFixed(2)}×`).padStart(7)}` +
+        `  ${String(r.framesOut).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.dropped).padStart(7)}  ${r.latenessP50Ms.toFixed(2).padStart(6)}  ${r.latenessP99Ms.toFixed(2).padStart(6)}`);
+    }
+  } finally {
+    if (file === undefined) removeClip(clip);
   }
   return 0;
 }
