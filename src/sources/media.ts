@@ -40,6 +40,11 @@ export interface MediaOptions {
   input?: InputName | 'native';
   /** Live: no frame for this long counts as an outage (default 2000 ms). */
   stallMs?: number;
+  /**
+   * Live: how long a new connection may take to its first frame (default 10000 ms): an H.264 stream
+   * joined mid-GOP shows nothing until its next keyframe, often seconds away.
+   */
+  connectMs?: number;
 }
 
 /** Emitted when a live input fails or stalls; the source then reopens it after `retryInMs`. */
@@ -75,6 +80,7 @@ export class MediaSource extends EventEmitter implements Source {
   readonly #options: MediaOptions;
   readonly #fit: Fit;
   readonly #stallMs: number;
+  readonly #connectMs: number;
   #live: boolean | undefined;
 
   constructor(input: string | undefined, options: MediaOptions = {}) {
@@ -96,10 +102,13 @@ export class MediaSource extends EventEmitter implements Source {
     if (options.input === 'yv12') throw new RangeError("ffmpeg has no YV12 output: ask for input 'i420' (the same planes, U first)");
     const stallMs = options.stallMs ?? 2000;
     if (typeof stallMs !== 'number' || !(stallMs > 0)) throw new RangeError(`stallMs must be a number of milliseconds above 0; got ${String(options.stallMs)}`);
+    const connectMs = options.connectMs ?? Math.max(10_000, stallMs);
+    if (typeof connectMs !== 'number' || !(connectMs > 0)) throw new RangeError(`connectMs must be a number of milliseconds above 0; got ${String(options.connectMs)}`);
     this.#input = input;
     this.#options = { ...options, inputOptions };
     this.#fit = oneOf('fit', options.fit, FITS, 'contain');
     this.#stallMs = stallMs;
+    this.#connectMs = connectMs;
     this.name = redact(input ?? inputOptions[ownInput + 1]!);
     this.#live = options.live ?? (ownInput >= 0 || (input !== undefined && (LIVE_URL.test(input) || input.startsWith('/dev/'))) ? true : undefined);
   }
@@ -155,7 +164,7 @@ export class MediaSource extends EventEmitter implements Source {
     while (!signal.aborted) {
       const run = await this.#run(ffmpeg, args, target, signal, onFrame);
       if (signal.aborted) break;
-      const reason = run.stalled ? `no frame for ${this.#stallMs} ms`
+      const reason = run.stalled ? (run.frames ? `no frame for ${this.#stallMs} ms` : `no first frame within ${this.#connectMs} ms`)
         : run.stderr ? `ffmpeg: ${run.stderr}` : `the stream ended (ffmpeg exit status ${run.code})`;
       if (lostAt === undefined) {
         lostAt = target.clock();
@@ -171,28 +180,36 @@ export class MediaSource extends EventEmitter implements Source {
    * stallMs. The child is always gone when this returns.
    */
   async #run(ffmpeg: string, args: string[], target: SourceTarget, signal: AbortSignal, onFrame: (() => void) | undefined):
-    Promise<{ code: number | null; stderr: string; stalled: boolean; error?: unknown }> {
+    Promise<{ code: number | null; stderr: string; stalled: boolean; frames: boolean; error?: unknown }> {
     const child = spawnTool(ffmpeg, args);
     const closed = once(child, 'close').catch(() => [null]);
     child.stdin.end();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+    // Live: no frame within connectMs of the start, or stallMs after the last one, ends this run.
     let stalled = false;
-    let lastFrame = target.clock();
+    let lastFrame: number | undefined;
+    const started = target.clock();
     let watch: unknown;
     const check = () => {
-      const quiet = target.clock() - lastFrame;
-      if (quiet >= this.#stallMs) {
+      const limit = lastFrame === undefined ? this.#connectMs : this.#stallMs;
+      const quiet = target.clock() - (lastFrame ?? started);
+      if (quiet >= limit) {
         stalled = true;
         child.kill('SIGKILL');
-      } else watch = target.timers.setTimeout(check, this.#stallMs - quiet);
+      } else watch = target.timers.setTimeout(check, limit - quiet);
     };
-    if (onFrame) watch = target.timers.setTimeout(check, this.#stallMs);
+    if (onFrame) watch = target.timers.setTimeout(check, this.#connectMs);
     let error: unknown;
     try {
       await readFrames(child.stdout, target, {
         paced: !this.#live, signal, name: `ffmpeg (${this.name})`,
         onFrame: onFrame && (() => {
+          if (lastFrame === undefined) {
+            // From the first frame on, the shorter stall limit applies.
+            target.timers.clearTimeout(watch);
+            watch = target.timers.setTimeout(check, this.#stallMs);
+          }
           lastFrame = target.clock();
           onFrame();
         }),
@@ -205,7 +222,7 @@ export class MediaSource extends EventEmitter implements Source {
     }
     const [code] = (await closed) as [number | null];
     const lastLine = redact(stderr.trim().split('\n').at(-1) ?? '');
-    return { code, stderr: lastLine, stalled, ...(error === undefined || this.#live ? {} : { error }) };
+    return { code, stderr: lastLine, stalled, frames: lastFrame !== undefined, ...(error === undefined || this.#live ? {} : { error }) };
   }
 
   /** ffprobe: the duration (none for a live stream) and the decoder's pixel format. */

@@ -207,19 +207,22 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     let committed!: () => void;
     const firstFrame = new Promise<void>((resolve) => (committed = resolve));
     const target = this.#target(signal, () => committed(), options.onFrame);
-    if (this.#state === 'new') this.#open();
     try {
-      const playing = source.play(target, signal);
+      if (this.#state === 'new') this.#open(); // a device is known (and checked) before the source starts
+      let settled = false;
+      const playing = source.play(target, signal).finally(() => (settled = true));
       if (this.#state === 'new' && !signal.aborted) {
         let waited: unknown;
         const wait = new Promise<void>((resolve) => (waited = this.#timers.setTimeout(resolve, options.startWaitMs ?? 1000)));
-        await Promise.race([firstFrame, playing.then(() => {}, () => {}), wait]);
+        await Promise.race([firstFrame, playing.catch(() => {}), wait]);
         this.#timers.clearTimeout(waited);
-        if (this.#state === 'new') await this.start();
+        // A source that failed or ended before any frame starts nothing (a camera that holds still shows the placeholder).
+        const empty = settled && this.#stats.framesIn === 0;
+        if (this.#state === 'new' && (!empty || end === 'hold')) await this.start();
       }
       await playing;
-      if (end === 'stop' && !signal.aborted && this.#state === 'running') {
-        if (this.#fresh) await this.nextFrame(); // the last frame reaches the sink first
+      if (end === 'stop' && !signal.aborted && this.#state !== 'stopped') {
+        if (this.#fresh && this.#state === 'running') await this.nextFrame(); // the last frame reaches the sink first
         await this.stop();
       }
     } finally {
@@ -243,10 +246,9 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     return { ...s };
   }
 
-  /** Stops the clock, writes nothing more, releases the sink. Safe to call twice. */
+  /** Stops the clock and any play, writes nothing more, releases the sink, emits close (with the final stats). Safe to call twice. */
   async stop(): Promise<void> {
     if (this.#state === 'stopped') return;
-    const wasRunning = this.#state === 'running';
     this.#state = 'stopped';
     this.#playing?.abort();
     if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
@@ -257,7 +259,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       this.#sink = undefined;
       this.#converter.dispose();
       for (const w of this.#waiters.splice(0)) w();
-      if (wasRunning) this.emit('close', this.stats);
+      this.emit('close', this.stats);
     }
   }
 
