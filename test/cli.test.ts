@@ -170,6 +170,17 @@ const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
   assert.ok(Number.isInteger(frames) && frames >= 30 && frames <= 45, `${frames} frames for 1 s at 30 fps`);
 });
 
+(hasFfmpeg ? test : test.skip)(`play -- <ffmpeg input>: an input given after -- is live; --frames ends it${hasFfmpeg ? '' : ' — ffmpeg not installed'}`, () => {
+  const file = join(dir, 'lavfi.y4m');
+  const r = cli(['play', '--size', '64x48', '--frames', '15', '--output', file, '--', '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=30']);
+  assert.is(r.status, 0, r.stderr.toString());
+  const data = readFileSync(file);
+  assert.is(data.length, Y4M_HEADER.length + 15 * (6 + 64 * 48 * 2), '15 whole frames');
+  const none = cli(['play', '--output', file, '--', '-f', 'lavfi']);
+  assert.is(none.status, 2, 'no input at all is a usage error');
+  assert.match(none.stderr.toString(), /play needs images, a folder, a video, a URL or a device/);
+});
+
 test('play: a file that is not an image or video is a clear error', () => {
   const bad = join(dir, 'bad.png');
   writeFileSync(bad, 'PNG? no');
