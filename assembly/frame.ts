@@ -1,8 +1,10 @@
-// The frame driver: walks rows (or row pairs for 4:2:0), unpacks 3- and 1-byte inputs to a 4-byte row,
-// runs the row kernel on the part of the row that is a whole number of 16-pixel blocks, and finishes
-// the rest (libyuv's "Any" scheme): one more block written to a scratch tail, of which only the real
-// pixels are copied out. No pixel maths here.
+// The frame driver: walks rows (or row pairs for 4:2:0), bottom-up for flipY, unpacks 3- and 1-byte
+// inputs to a 4-byte row, reverses the row into scratch for mirror, runs the row kernel on the part of
+// the row that is a whole number of 16-pixel blocks, and finishes the rest (libyuv's "Any" scheme): one
+// more block written to a scratch tail, of which only the real pixels are copied out. No pixel maths here.
 import { rowGray, rowI420, rowNV12, rowRGB, rowUYVY, rowYUYV } from './rows';
+import { rowAt, scratchRow } from './scratch';
+import { reverse4 } from './shuffle';
 import { unpackGray, unpackRGB24 } from './unpack';
 
 export const KERNEL_YUYV: i32 = 0;
@@ -13,18 +15,10 @@ export const KERNEL_RGB24: i32 = 4;
 export const KERNEL_BGR24: i32 = 5;
 export const KERNEL_GRAY: i32 = 6;
 
-/** Bytes at the start of scratch for one block of every output plane (at most 48 bytes each). */
-const TAIL: usize = 256;
-
-/** Bytes of one unpacked 4-byte row, rounded up to whole blocks. */
-@inline function unpackedRowBytes(width: i32): usize {
-  return (<usize>((width + 15) & ~15)) << 2;
-}
-
-/** Scratch bytes `convertFrame` needs for a width: the tail block and two unpacked rows. */
-export function scratchBytes(width: i32): usize {
-  return TAIL + 2 * unpackedRowBytes(width);
-}
+/** Output pixel x is input pixel width − 1 − x. */
+export const FLAG_MIRROR: i32 = 1;
+/** Output row y is input row height − 1 − y. */
+export const FLAG_FLIP_Y: i32 = 2;
 
 /**
  * Bytes a kernel may read past the end of the input (the last block of the last row) and that the
@@ -40,29 +34,40 @@ function unpack(bytesPerPixel: i32, src: usize, dst: usize, width: i32): void {
 
 /**
  * Converts one frame. `src` rows are `stride` bytes apart, `bytesPerPixel` 4 (in the colour block's
- * channel order), 3 or 1. Output planes: d0 (packed or Y), d1 (U, or NV12's UV), d2 (V).
+ * channel order), 3 or 1. Output planes: d0 (packed or Y), d1 (U, or NV12's UV), d2 (V). `flags`:
+ * FLAG_MIRROR, FLAG_FLIP_Y.
  */
 export function convertFrame(
   kernel: i32, bytesPerPixel: i32, width: i32, height: i32, src: usize, stride: i32,
-  d0: usize, d1: usize, d2: usize, k: usize, scratch: usize,
+  d0: usize, d1: usize, d2: usize, k: usize, scratch: usize, flags: i32,
 ): void {
   const pairs = kernel == KERNEL_I420 || kernel == KERNEL_NV12;
   const w = <usize>width;
   const full = width & ~15;
   const done = <usize>full;
   const rem = w - done;
+  const mirror = (flags & FLAG_MIRROR) != 0;
+  const flip = (flags & FLAG_FLIP_Y) != 0;
   const tail = scratch;
-  const rowA = scratch + TAIL;
-  const rowB = rowA + unpackedRowBytes(width);
+  const rowA = scratchRow(scratch, width, 0), rowB = scratchRow(scratch, width, 1);
+  const rowC = scratchRow(scratch, width, 2), rowD = scratchRow(scratch, width, 3);
   for (let y = 0; y < height; y += pairs ? 2 : 1) {
-    let s0 = src + <usize>y * <usize>stride;
-    let s1 = pairs ? s0 + <usize>stride : s0;
+    let s0 = rowAt(src, stride, height, y, flip);
+    let s1 = pairs ? rowAt(src, stride, height, y + 1, flip) : s0;
     if (bytesPerPixel != 4) {
       unpack(bytesPerPixel, s0, rowA, width);
       s0 = rowA;
       if (pairs) {
         unpack(bytesPerPixel, s1, rowB, width);
         s1 = rowB;
+      }
+    }
+    if (mirror) {
+      reverse4(s0, rowC, width);
+      s0 = rowC;
+      if (pairs) {
+        reverse4(s1, rowD, width);
+        s1 = rowD;
       }
     }
     const r = <usize>y;

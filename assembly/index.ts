@@ -3,9 +3,11 @@
 
 export { COLOUR_BYTES, setColour } from './colour';
 export {
-  convertFrame, INPUT_OVERREAD, scratchBytes,
+  convertFrame, FLAG_FLIP_Y, FLAG_MIRROR, INPUT_OVERREAD,
   KERNEL_BGR24, KERNEL_GRAY, KERNEL_I420, KERNEL_NV12, KERNEL_RGB24, KERNEL_UYVY, KERNEL_YUYV,
 } from './frame';
+export { scratchBytes } from './scratch';
+export { convertYuvFrame, INPUT_I420, INPUT_NV12, INPUT_UYVY, INPUT_YUYV } from './yuvframe';
 
 /** The first byte after the module's static data. */
 export function heapBase(): usize {

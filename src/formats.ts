@@ -3,16 +3,26 @@
  * derived from these entries; nothing else in loopcam repeats them.
  */
 
-/** Pixel formats a caller holds (what you draw or decode into). */
+/**
+ * Pixel formats a caller holds (what you draw, decode or capture into). RGB and gray inputs are pixels
+ * of 4, 3 or 1 bytes; YUV inputs are frames laid out exactly as the output format of the same name
+ * (`format`: the same planes, see FORMATS), whose samples pass through to YUV outputs.
+ */
 export const INPUTS = {
   rgba: { bytesPerPixel: 4, r: 0, g: 1, b: 2, description: 'R, G, B, A bytes (canvas ImageData, pngjs)' },
   bgra: { bytesPerPixel: 4, r: 2, g: 1, b: 0, description: 'B, G, R, A bytes (Cairo, Skia, Windows DIBs)' },
   rgb24: { bytesPerPixel: 3, r: 0, g: 1, b: 2, description: 'R, G, B bytes (sharp raw, ffmpeg rgb24)' },
   bgr24: { bytesPerPixel: 3, r: 2, g: 1, b: 0, description: 'B, G, R bytes (OpenCV)' },
   gray: { bytesPerPixel: 1, r: 0, g: 0, b: 0, description: 'one luminance byte per pixel (R = G = B)' },
+  yuyv: yuvInput('yuyv', 'packed 4:2:2 Y0 U Y1 V (webcams, ffmpeg yuyv422)'),
+  uyvy: yuvInput('uyvy', 'packed 4:2:2 U Y0 V Y1 (capture cards, ffmpeg uyvy422)'),
+  i420: yuvInput('i420', 'planar 4:2:0: Y, then U, then V (ffmpeg yuv420p, most video decoders)'),
+  yv12: yuvInput('yv12', 'planar 4:2:0: Y, then V, then U'),
+  nv12: yuvInput('nv12', '4:2:0: Y, then interleaved U V (hardware decoders, ffmpeg nv12)'),
 } as const satisfies Record<string, InputFormat>;
 
-export interface InputFormat {
+/** An input of 4-, 3- or 1-byte pixels, converted through the colour matrix. */
+export interface PixelInput {
   /** Bytes of one pixel in a row. */
   readonly bytesPerPixel: 1 | 3 | 4;
   /** Byte offsets of red, green and blue inside a pixel (all 0 for gray). */
@@ -20,6 +30,23 @@ export interface InputFormat {
   readonly g: number;
   readonly b: number;
   readonly description: string;
+}
+
+/** The output formats that are also inputs: their samples pass through (see `yuvInputPlanes`). */
+export type YuvInputName = 'yuyv' | 'uyvy' | 'i420' | 'yv12' | 'nv12';
+
+/** A YUV input: a frame laid out as the output format `format` (the same planes). */
+export interface YuvInput<F extends YuvInputName = YuvInputName> {
+  readonly format: F;
+  /** Pixels of a YUV frame have no fixed size: use `inputFrameBytes` / `inputRowBytes`. */
+  readonly bytesPerPixel?: undefined;
+  readonly description: string;
+}
+
+export type InputFormat = PixelInput | YuvInput;
+
+function yuvInput<F extends YuvInputName>(format: F, description: string): YuvInput<F> {
+  return { format, description };
 }
 
 /**
@@ -110,22 +137,102 @@ export function blockSize(format: FormatName): readonly [number, number] {
   return [Math.max(...planes.map((p) => p.pixels)), Math.max(...planes.map((p) => p.rows))];
 }
 
-/** Computes plane offsets, `bytesperline` and `sizeimage`; width and height must already be valid. */
-export function frameLayout(format: FormatName, width: number, height: number): FrameLayout {
+/** Bytes one pixel takes in a plane's rows: 2 for YUYV, 1 for Y and NV12's UV, ½ for I420's U. */
+function planeBytesPerPixel(plane: Plane): number {
+  return plane.unit.length / plane.pixels;
+}
+
+/**
+ * Lays out a format's planes one after another, the first plane's rows `bytesPerLine` bytes apart and
+ * every other plane's rows scaled by its bytes per pixel (V4L2's rule for padded planar frames).
+ */
+function layPlanes(format: FormatName, height: number, bytesPerLine: number): PlaneLayout[] {
+  const planes: readonly Plane[] = FORMATS[format].planes;
+  const first = planeBytesPerPixel(planes[0]!);
   let offset = 0;
-  const planes = FORMATS[format].planes.map((plane: Plane): PlaneLayout => {
-    const bytesPerLine = (width / plane.pixels) * plane.unit.length;
+  return planes.map((plane): PlaneLayout => {
+    const lineBytes = (bytesPerLine / first) * planeBytesPerPixel(plane);
     const rows = height / plane.rows;
-    const layout = { ...plane, offset, bytesPerLine, height: rows, size: bytesPerLine * rows };
+    const layout = { ...plane, offset, bytesPerLine: lineBytes, height: rows, size: lineBytes * rows };
     offset += layout.size;
     return layout;
   });
-  return { format, width, height, bytesPerLine: planes[0]!.bytesPerLine, sizeImage: offset, planes };
 }
 
-/** Bytes of one input row without padding. */
+/** Computes plane offsets, `bytesperline` and `sizeimage`; width and height must already be valid. */
+export function frameLayout(format: FormatName, width: number, height: number): FrameLayout {
+  const planes = layPlanes(format, height, width * planeBytesPerPixel(FORMATS[format].planes[0]!));
+  const last = planes[planes.length - 1]!;
+  return { format, width, height, bytesPerLine: planes[0]!.bytesPerLine, sizeImage: last.offset + last.size, planes };
+}
+
+/** The YUV output format an input is laid out as, or undefined for RGB and gray inputs. */
+export function yuvInputFormat(input: InputName): YuvInputName | undefined {
+  const entry: InputFormat = INPUTS[input];
+  return 'format' in entry ? entry.format : undefined;
+}
+
+/** Whether an input converts to a format: YUV inputs only to YUV formats (`gray` included). */
+export function canConvert(input: InputName, format: FormatName): boolean {
+  return yuvInputFormat(input) === undefined || FORMATS[format].yuv;
+}
+
+/**
+ * The pixel block an input comes in, like `blockSize`: width must be a multiple of the first number and
+ * height of the second (2×1 for yuyv/uyvy, 2×2 for i420/yv12/nv12, 1×1 for RGB and gray).
+ */
+export function inputBlockSize(input: InputName): readonly [number, number] {
+  const format = yuvInputFormat(input);
+  return format ? blockSize(format) : [1, 1];
+}
+
+/**
+ * Bytes of one input row without padding: the least `inputStride` can be. For planar YUV inputs this is
+ * the luma row (`width` bytes); for yuyv/uyvy `width × 2`.
+ */
 export function inputRowBytes(input: InputName, width: number): number {
-  return INPUTS[input].bytesPerPixel * width;
+  const format = yuvInputFormat(input);
+  if (format) return width * planeBytesPerPixel(FORMATS[format].planes[0]!);
+  return (INPUTS[input] as PixelInput).bytesPerPixel * width;
+}
+
+/**
+ * The planes of a YUV input frame of `width × height`, rows `inputStride` bytes apart (default packed).
+ * For planar inputs that is the luma stride, and chroma rows are half of it for I420/YV12 and equal to it
+ * for NV12 (V4L2's rule). `inputStride` must be valid (see `inputStrideProblem`).
+ */
+export function yuvInputPlanes(input: YuvInputName, width: number, height: number, inputStride?: number): PlaneLayout[] {
+  return layPlanes(input, height, inputStride ?? inputRowBytes(input, width));
+}
+
+/**
+ * Bytes of one input frame of `width × height`, rows `inputStride` bytes apart (default packed): what a
+ * converter's `input` holds and what `convert(pixels)` takes. For planar YUV inputs `inputStride` is the
+ * luma row's (chroma rows follow V4L2's rule, see `yuvInputPlanes`).
+ */
+export function inputFrameBytes(input: InputName, width: number, height: number, inputStride?: number): number {
+  const format = yuvInputFormat(input);
+  if (!format) return (inputStride ?? inputRowBytes(input, width)) * height;
+  return yuvInputPlanes(format, width, height, inputStride).reduce((sum, plane) => sum + plane.size, 0);
+}
+
+/**
+ * What is wrong with `inputStride` for this input and width, as the rest of a RangeError message that
+ * starts with "inputStride N "; undefined when it is fine.
+ */
+export function inputStrideProblem(input: InputName, width: number, inputStride: number): string | undefined {
+  const least = inputRowBytes(input, width);
+  const format = yuvInputFormat(input);
+  if (!Number.isInteger(inputStride)) return 'is not a whole number of bytes';
+  if (inputStride < least) {
+    const per = !format ? `${(INPUTS[input] as PixelInput).bytesPerPixel} per pixel`
+      : FORMATS[format].planes.length === 1 ? '2 per pixel' : 'the luma row, 1 per pixel';
+    return `is smaller than one row: ${width} ${input} pixels need at least ${least} bytes (${per})`;
+  }
+  if (format && !yuvInputPlanes(format, width, 2, inputStride).every((plane) => Number.isInteger(plane.bytesPerLine))) {
+    return `is odd, but ${input} chroma rows are half the luma stride (V4L2's rule), so it must be even: use ${inputStride - 1} or ${inputStride + 1}`;
+  }
+  return undefined;
 }
 
 /** A short human description of a frame size, for messages: "1280×720 yuyv". */

@@ -19,7 +19,7 @@ const ok: ConverterOptions = { width: 64, height: 32, input: 'rgba', format: 'yu
 
 test('defaults: rgba in, yuyv out, bt601 limited, wasm', () => {
   const c = createConverter({ width: 64, height: 32 });
-  assert.equal({ ...c.spec }, { width: 64, height: 32, input: 'rgba', format: 'yuyv', matrix: 'bt601', range: 'limited', inputStride: 256 });
+  assert.equal({ ...c.spec }, { width: 64, height: 32, input: 'rgba', format: 'yuyv', matrix: 'bt601', range: 'limited', inputStride: 256, mirror: false, flipY: false });
   assert.is(c.engine, 'wasm');
   assert.is(c.input.length, 64 * 32 * 4);
   assert.is(c.output.length, 64 * 32 * 2);
@@ -113,6 +113,32 @@ test('bad options: stride', () => {
   throwsWith(() => createConverter({ ...ok, inputStride: 256.5 }), RangeError, /inputStride/);
   throwsWith(() => createConverter({ ...ok, inputStride: '300' as never }), TypeError, /inputStride must be a number/);
   assert.is(createConverter({ ...ok, inputStride: 300 }).input.length, 300 * 32);
+});
+
+test('bad options: mirror and flipY must be booleans', () => {
+  throwsWith(() => createConverter({ ...ok, mirror: 1 as never }), TypeError, /mirror must be true or false/, /number 1/);
+  throwsWith(() => createConverter({ ...ok, flipY: 'yes' as never }), TypeError, /flipY must be true or false/, /"yes"/);
+  throwsWith(() => createConverter({ ...ok, mirror: null as never }), TypeError, /mirror/);
+  const c = createConverter({ ...ok, mirror: true, flipY: false });
+  assert.equal([c.spec.mirror, c.spec.flipY], [true, false]);
+});
+
+test('bad options: YUV inputs', () => {
+  throwsWith(() => createConverter({ ...ok, input: 'yuyv', format: 'rgb24' }), RangeError, /yuyv cannot be converted to rgb24/,
+    /choose a YUV format or an RGB input/);
+  throwsWith(() => createConverter({ ...ok, input: 'i420', format: 'bgr24', engine: 'js' }), RangeError, /i420 cannot be converted to bgr24/);
+  // The input's own subsampling: even width for every YUV input, even height for 4:2:0 ones.
+  throwsWith(() => createConverter({ ...ok, width: 63, input: 'uyvy', format: 'gray' }), RangeError, /width 63 is odd/, /uyvy input \(4:2:2\)/, /62 or 64/);
+  throwsWith(() => createConverter({ ...ok, height: 31, input: 'nv12', format: 'yuyv' }), RangeError, /height 31 is odd/, /nv12 input \(4:2:0\)/);
+  createConverter({ ...ok, height: 31, input: 'yuyv', format: 'gray' });
+  // Strides: planar ones are the luma row's, even for i420/yv12 (chroma rows are half of it).
+  throwsWith(() => createConverter({ ...ok, input: 'i420', inputStride: 65 }), RangeError, /inputStride 65 is odd/, /i420/, /half the luma stride/, /64 or 66/);
+  throwsWith(() => createConverter({ ...ok, input: 'yv12', inputStride: 62 }), RangeError, /inputStride 62 is smaller than one row/, /at least 64 bytes/);
+  throwsWith(() => createConverter({ ...ok, input: 'yuyv', inputStride: 127 }), RangeError, /inputStride 127 is smaller than one row/, /at least 128 bytes \(2 per pixel\)/);
+  throwsWith(() => createConverter({ ...ok, input: 'nv12', inputStride: 64.5 }), RangeError, /inputStride 64.5/);
+  assert.is(createConverter({ ...ok, input: 'nv12', inputStride: 65 }).input.length, 65 * 32 * 1.5);
+  const c = createConverter({ ...ok, input: 'i420', inputStride: 66 });
+  throwsWith(() => c.convert(new Uint8Array(64 * 32 * 1.5)), RangeError, /pixels is 3072 bytes, expected 3168/, /64×32 i420, rows 66 bytes apart/);
 });
 
 test('bad pixels: wrong type or length names what was expected', () => {

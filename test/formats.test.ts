@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FORMAT_NAMES, FORMATS, fourccCode, frameLayout, INPUTS } from '../src/index.js';
+import { canConvert, INPUT_NAMES, inputFrameBytes, inputRowBytes, yuvInputFormat, yuvInputPlanes } from '../src/formats.js';
 
 test('fourcc codes are the V4L2 values (videodev2.h)', () => {
   const expected: Record<string, number> = {
@@ -39,6 +40,35 @@ test('odd sizes are fine for formats without subsampling', () => {
 test('input table: channel offsets', () => {
   assert.equal([INPUTS.rgba.r, INPUTS.rgba.b, INPUTS.bgra.r, INPUTS.bgra.b], [0, 2, 2, 0]);
   assert.equal([INPUTS.rgb24.bytesPerPixel, INPUTS.bgr24.r, INPUTS.gray.bytesPerPixel], [3, 2, 1]);
+});
+
+test('YUV inputs are the formats of the same name: same planes, strides by V4L2\'s rule', () => {
+  assert.equal(INPUT_NAMES, ['rgba', 'bgra', 'rgb24', 'bgr24', 'gray', 'yuyv', 'uyvy', 'i420', 'yv12', 'nv12']);
+  for (const input of ['yuyv', 'uyvy', 'i420', 'yv12', 'nv12'] as const) {
+    assert.is(yuvInputFormat(input), input);
+    assert.is(INPUTS[input].bytesPerPixel, undefined);
+    // Packed rows: the same layout as the output format.
+    assert.equal(yuvInputPlanes(input, 640, 480), frameLayout(input, 640, 480).planes, input);
+    assert.is(inputFrameBytes(input, 640, 480), frameLayout(input, 640, 480).sizeImage, input);
+  }
+  assert.is(yuvInputFormat('gray'), undefined);
+  const planes = (name: 'i420' | 'yv12' | 'nv12' | 'yuyv', stride: number) =>
+    yuvInputPlanes(name, 640, 480, stride).map((p) => [p.unit, p.offset, p.bytesPerLine]);
+  assert.equal(planes('i420', 704), [['Y', 0, 704], ['U', 704 * 480, 352], ['V', 704 * 480 + 352 * 240, 352]]);
+  assert.equal(planes('yv12', 704), [['Y', 0, 704], ['V', 704 * 480, 352], ['U', 704 * 480 + 352 * 240, 352]]);
+  assert.equal(planes('nv12', 701), [['Y', 0, 701], ['UV', 701 * 480, 701]]);
+  assert.equal(planes('yuyv', 1299), [['YUYV', 0, 1299]]);
+  assert.equal([inputRowBytes('yuyv', 640), inputRowBytes('i420', 640), inputRowBytes('rgb24', 640)], [1280, 640, 1920]);
+  assert.equal([inputFrameBytes('rgba', 640, 480), inputFrameBytes('rgb24', 640, 480, 2000), inputFrameBytes('nv12', 640, 480, 701)],
+    [640 * 480 * 4, 2000 * 480, 701 * 480 * 1.5]);
+});
+
+test('which pairs convert: YUV inputs to YUV formats and gray only', () => {
+  for (const input of INPUT_NAMES) {
+    for (const format of FORMAT_NAMES) {
+      assert.is(canConvert(input, format), !yuvInputFormat(input) || !format.includes('rgb') && !format.includes('bgr'), `${input} → ${format}`);
+    }
+  }
 });
 
 test.run();

@@ -1,5 +1,6 @@
 /** Shared test helpers: deterministic noise, and byte comparison with a useful message. */
 import * as assert from 'uvu/assert';
+import { blockSize, canConvert, inputBlockSize, inputRowBytes, inputStrideProblem, type FormatName, type InputName } from '../src/formats.js';
 
 /** Fills `bytes` with reproducible noise (xorshift32) from `seed`. */
 export function fillNoise(bytes: Uint8Array, seed: number): void {
@@ -20,4 +21,17 @@ export function sameBytes(actual: Uint8Array, expected: Uint8Array, what: string
       assert.unreachable(`${what}: byte ${i} of ${expected.length} is ${actual[i]}, expected ${expected[i]}`);
     }
   }
+}
+
+/** Whether `input` converts to `format` at this size (the pair, and both formats' block sizes). */
+export function convertible(input: InputName, format: FormatName, width: number, height: number): boolean {
+  const [fw, fh] = blockSize(format);
+  const [iw, ih] = inputBlockSize(input);
+  return canConvert(input, format) && width % fw === 0 && height % fh === 0 && width % iw === 0 && height % ih === 0;
+}
+
+/** Packed input rows, and rows padded by an odd number of bytes (or the next even one where strides must be even). */
+export function paddedStrides(input: InputName, width: number): [number, number] {
+  const row = inputRowBytes(input, width);
+  return [row, inputStrideProblem(input, width, row + 13) ? row + 14 : row + 13];
 }

@@ -1,6 +1,6 @@
 /** Command-line options of the conversion benchmark (`npm run bench`, later `loopcam bench`). */
 import { parseArgs } from 'node:util';
-import { FORMAT_NAMES, INPUT_NAMES, type FormatName, type InputName } from '../formats.js';
+import { canConvert, FORMAT_NAMES, INPUT_NAMES, type FormatName, type InputName } from '../formats.js';
 import { parseSize, UsageError } from '../args.js';
 
 export { UsageError };
@@ -10,16 +10,24 @@ export const DEFAULT_SIZES: readonly [number, number][] = [[640, 480], [1280, 72
 export interface BenchOptions {
   sizes: [number, number][];
   pairs: [InputName, FormatName][];
+  mirror: boolean;
+  flipY: boolean;
   json: boolean;
 }
 
-export const BENCH_USAGE = `Usage: npm run bench -- [--size WxH]… [--only INPUT:FORMAT,…] [--json]
+/** Every pair a converter takes: YUV inputs convert to YUV formats (and gray) only. */
+const ALL_PAIRS = INPUT_NAMES.flatMap((input) =>
+  FORMAT_NAMES.filter((format) => canConvert(input, format)).map((format) => [input, format] as [InputName, FormatName]));
+
+export const BENCH_USAGE = `Usage: npm run bench -- [--size WxH]… [--only INPUT:FORMAT,…] [--mirror] [--flip-y] [--json]
 
 Times every input → format conversion with the JS reference and with WASM, next to the floor (a plain
 copy of one input frame), and prints medians in ms per frame.
 
   --size WxH     frame size; repeat for several (default 640x480 1280x720 1920x1080 3840x2160)
-  --only LIST    pairs to run, e.g. rgba:yuyv,rgb24:i420 (default: all ${INPUT_NAMES.length * FORMAT_NAMES.length})
+  --only LIST    pairs to run, e.g. rgba:yuyv,rgb24:i420,i420:yuyv (default: all ${ALL_PAIRS.length})
+  --mirror       convert with mirror: true (horizontal flip)
+  --flip-y       convert with flipY: true (bottom-up input rows)
   --json         one JSON object per line instead of a table
   --help         this text
 
@@ -31,6 +39,7 @@ function parsePair(text: string): [InputName, FormatName] {
   if (extra !== undefined || !input || !format) throw new UsageError(`--only "${text}" is not INPUT:FORMAT, e.g. rgba:yuyv`);
   if (!(INPUT_NAMES as string[]).includes(input)) throw new UsageError(`--only ${text}: unknown input "${input}"; expected one of ${INPUT_NAMES.join(', ')}`);
   if (!(FORMAT_NAMES as string[]).includes(format)) throw new UsageError(`--only ${text}: unknown format "${format}"; expected one of ${FORMAT_NAMES.join(', ')}`);
+  if (!canConvert(input as InputName, format as FormatName)) throw new UsageError(`--only ${text}: a YUV input converts only to YUV formats and gray`);
   return [input as InputName, format as FormatName];
 }
 
@@ -43,6 +52,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | null {
       options: {
         size: { type: 'string', multiple: true },
         only: { type: 'string', multiple: true },
+        mirror: { type: 'boolean', default: false },
+        'flip-y': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -57,6 +68,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | null {
   const sizes = values.size?.length ? values.size.map(parseSize) : DEFAULT_SIZES.map(([w, h]) => [w, h] as [number, number]);
   const pairs = values.only?.length
     ? values.only.flatMap((list) => list.split(',').filter(Boolean)).map(parsePair)
-    : INPUT_NAMES.flatMap((input) => FORMAT_NAMES.map((format) => [input, format] as [InputName, FormatName]));
-  return { sizes, pairs, json: values.json ?? false };
+    : ALL_PAIRS.map(([input, format]) => [input, format] as [InputName, FormatName]);
+  return { sizes, pairs, mirror: values.mirror ?? false, flipY: values['flip-y'] ?? false, json: values.json ?? false };
 }

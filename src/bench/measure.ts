@@ -1,8 +1,9 @@
 /**
  * Times one conversion three ways in the same run: the JS reference, WASM's zero-copy `convert()`,
- * and the floor — a `Uint8Array.prototype.set` of one input frame into a preallocated buffer, the
- * least any conversion must cost. WASM and floor calls alternate, so both see the same machine; all
- * buffers are reused every call (cache-hot). Results are medians of single calls.
+ * and the floor — a `Uint8Array.prototype.set` of one input frame (of the input format's own size)
+ * into a preallocated buffer, the least any conversion must cost. WASM and floor calls alternate, so
+ * both see the same machine; all buffers are reused every call (cache-hot). Results are medians of
+ * single calls.
  */
 import { Converter } from '../convert/converter.js';
 import type { FormatName, InputName } from '../formats.js';
@@ -12,6 +13,8 @@ export interface BenchCase {
   format: FormatName;
   width: number;
   height: number;
+  mirror?: boolean;
+  flipY?: boolean;
 }
 
 export interface BenchResult extends BenchCase {

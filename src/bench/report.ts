@@ -31,7 +31,7 @@ export function tableRow(r: BenchResult): string {
 export function jsonLine(r: BenchResult): string {
   const round = (x: number) => Math.round(x * 10000) / 10000;
   return JSON.stringify({
-    input: r.input, format: r.format, width: r.width, height: r.height,
+    input: r.input, format: r.format, width: r.width, height: r.height, mirror: r.mirror ?? false, flipY: r.flipY ?? false,
     jsMs: round(r.jsMs), wasmMs: round(r.wasmMs), floorMs: round(r.floorMs),
     speedup: round(r.speedup), xFloor: round(r.xFloor), mpps: round(r.mpps),
   });

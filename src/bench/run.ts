@@ -18,14 +18,15 @@ export function runBench(argv: string[], out: (line: string) => void = console.l
     return 0;
   }
   if (!options.json) {
-    out(`loopcam conversion benchmark · node ${process.version} · medians in ms per frame · floor = Uint8Array.set of one input frame`);
+    const flips = [options.mirror && 'mirror', options.flipY && 'flipY'].filter(Boolean).join(' + ');
+    out(`loopcam conversion benchmark · node ${process.version} · medians in ms per frame · floor = Uint8Array.set of one input frame${flips ? ` · ${flips}` : ''}`);
     tableHeader().forEach((line) => out(line));
   }
   for (const [width, height] of options.sizes) {
     for (const [input, format] of options.pairs) {
       let result;
       try {
-        result = measure({ input, format, width, height });
+        result = measure({ input, format, width, height, mirror: options.mirror, flipY: options.flipY });
       } catch (error) {
         // A size a format cannot take (odd width for 4:2:2, …) is reported and skipped, not fatal.
         if (!(error instanceof RangeError)) throw error;

@@ -3,7 +3,7 @@
  * output frame; `convert()` turns the first into the second with no allocation.
  */
 import { LoopcamError } from '../errors.js';
-import { describeFrame, frameLayout, INPUTS, type FrameLayout } from '../formats.js';
+import { describeFrame, frameLayout, inputRowBytes, type FrameLayout } from '../formats.js';
 import { JsEngine } from './js-engine.js';
 import { PATTERNS, type Pattern } from './patterns.js';
 import { FITS, fitRects, type Fit, type Rect } from '../sources/fit.js';
@@ -18,7 +18,7 @@ export type Pixels = Uint8Array | Uint8ClampedArray;
 
 /** What an engine does: own the two frames and convert one into the other. */
 export interface EngineFrames {
-  /** The input frame (`inputStride × height` bytes). May be re-created: read it through the getter. */
+  /** The input frame (`inputFrameBytes()` of the spec). May be re-created: read it through the getter. */
   readonly input: Uint8Array;
   /** The output frame (`sizeImage` bytes). */
   readonly output: Uint8Array;
@@ -32,7 +32,7 @@ export interface EngineFrames {
 
 
 export class Converter implements Disposable {
-  /** The resolved options: width, height, input, format, matrix, range, inputStride. */
+  /** The resolved options: width, height, input, format, matrix, range, inputStride, mirror, flipY. */
   readonly spec: FrameSpec;
   readonly engine: Engine;
   /** The output frame's planes, `bytesPerLine` and `sizeImage`. */
@@ -66,7 +66,7 @@ export class Converter implements Disposable {
       }
       if (pixels.length !== input.length) {
         const { width, height, input: name, inputStride } = this.spec;
-        const rows = inputStride === width * INPUTS[name].bytesPerPixel ? '' : `, rows ${inputStride} bytes apart`;
+        const rows = inputStride === inputRowBytes(name, width) ? '' : `, rows ${inputStride} bytes apart`;
         throw new RangeError(`pixels is ${pixels.length} bytes, expected ${input.length} (${describeFrame(name, width, height)}${rows})`);
       }
       input.set(pixels);

@@ -1,5 +1,5 @@
 /** The reference engine: frames in ordinary memory, converted by the plain TypeScript reference. */
-import type { FrameLayout } from '../formats.js';
+import { inputFrameBytes, type FrameLayout } from '../formats.js';
 import type { EngineFrames } from './converter.js';
 import { referenceConvert } from './reference.js';
 import type { FrameSpec } from './spec.js';
@@ -11,7 +11,7 @@ export class JsEngine implements EngineFrames {
 
   constructor(spec: FrameSpec, layout: FrameLayout) {
     this.#spec = spec;
-    this.input = new Uint8Array(spec.inputStride * spec.height);
+    this.input = new Uint8Array(inputFrameBytes(spec.input, spec.width, spec.height, spec.inputStride));
     this.output = new Uint8Array(layout.sizeImage);
   }
 

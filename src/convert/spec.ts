@@ -3,7 +3,10 @@
  * type) or RangeError (wrong value) whose message names the option, the value and what is expected.
  */
 import { MATRICES, RANGES, type Matrix, type Range } from '../colour.js';
-import { blockSize, FORMAT_NAMES, INPUT_NAMES, INPUTS, inputRowBytes, type FormatName, type InputName } from '../formats.js';
+import {
+  blockSize, canConvert, FORMAT_NAMES, FORMATS, INPUT_NAMES, inputBlockSize, inputRowBytes, inputStrideProblem, yuvInputFormat,
+  type FormatName, type InputName,
+} from '../formats.js';
 
 export const ENGINES = ['wasm', 'js'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -14,16 +17,30 @@ export const MAX_DIMENSION = 16384;
 export interface ConverterOptions {
   width: number;
   height: number;
-  /** The pixel format you hold. Default 'rgba'. */
+  /**
+   * The pixel format you hold. Default 'rgba'. RGB inputs (and 'gray', meaning R = G = B) go through
+   * the colour matrix; YUV inputs ('yuyv', 'uyvy', 'i420', 'yv12', 'nv12') convert to YUV formats and
+   * 'gray' only, their samples passing through unchanged: the same format is a copy, 4:2:2 ↔ 4:2:2 and
+   * 4:2:0 ↔ 4:2:0 rearrange bytes, 4:2:0 → 4:2:2 repeats each chroma row, 4:2:2 → 4:2:0 averages the
+   * two rows' chroma ((a + b + 1) >> 1), and 'gray' is the Y plane.
+   */
   input?: InputName;
   /** The pixel format the camera carries. Default 'yuyv'. */
   format?: FormatName;
-  /** YUV matrix. Default 'bt601' (what webcams use). */
+  /** YUV matrix. Default 'bt601' (what webcams use). Applies to RGB inputs only: YUV inputs pass through. */
   matrix?: Matrix;
-  /** YUV range. Default 'limited' (16–235 luma). */
+  /** YUV range. Default 'limited' (16–235 luma). Applies to RGB inputs only: YUV inputs pass through. */
   range?: Range;
-  /** Bytes from one input row to the next; default: rows are packed (width × bytes per pixel). */
+  /**
+   * Bytes from one input row to the next; default: rows are packed (width × bytes per pixel). For
+   * yuyv/uyvy the row of 2 bytes per pixel; for i420/yv12/nv12 the luma row's, chroma rows being half
+   * of it (i420, yv12: so it must be even) or equal to it (nv12), as V4L2 lays out padded frames.
+   */
   inputStride?: number;
+  /** Flip horizontally: output pixel x is input pixel width − 1 − x (a selfie view). Default false. */
+  mirror?: boolean;
+  /** The input rows are bottom-up (WebGL readPixels): output row y is input row height − 1 − y. Default false. */
+  flipY?: boolean;
   /** 'wasm' (default, SIMD) or 'js' (the plain reference). */
   engine?: Engine;
 }
@@ -37,6 +54,8 @@ export interface FrameSpec {
   readonly matrix: Matrix;
   readonly range: Range;
   readonly inputStride: number;
+  readonly mirror: boolean;
+  readonly flipY: boolean;
 }
 
 /** Checks that `value` is one of `allowed`; `name` is the option's name for the message. */
@@ -70,26 +89,40 @@ export function resolveSpec(options: ConverterOptions): FrameSpec {
   const format = oneOf('format', options.format, FORMAT_NAMES, 'yuyv');
   const matrix = oneOf('matrix', options.matrix, MATRICES, 'bt601');
   const range = oneOf('range', options.range, RANGES, 'limited');
-  const [blockWidth, blockHeight] = blockSize(format);
-  const subsampling = blockHeight === 2 ? '4:2:0' : '4:2:2';
-  if (width % blockWidth !== 0) {
-    throw new RangeError(`width ${width} is odd, but ${format} (${subsampling}) needs an even width: use ${width - 1} or ${width + 1}`);
+  if (!canConvert(input, format)) {
+    const yuvFormats = FORMAT_NAMES.filter((name) => FORMATS[name].yuv).join(', ');
+    const pixelInputs = INPUT_NAMES.filter((name) => yuvInputFormat(name) === undefined).join(', ');
+    throw new RangeError(`input ${input} cannot be converted to ${format}: YUV inputs convert only to YUV formats (${input} → ${yuvFormats}), and ${format} output needs an RGB or gray input (${pixelInputs} → ${format}); choose a YUV format or an RGB input`);
   }
-  if (height % blockHeight !== 0) {
-    throw new RangeError(`height ${height} is odd, but ${format} (${subsampling}) needs an even height: use ${height - 1} or ${height + 1}`);
+  // The output format's block, then the input's (a YUV input brings its own subsampling).
+  for (const [name, [blockWidth, blockHeight]] of [[format, blockSize(format)], [`${input} input`, inputBlockSize(input)]] as const) {
+    const subsampling = blockHeight === 2 ? '4:2:0' : '4:2:2';
+    if (width % blockWidth !== 0) {
+      throw new RangeError(`width ${width} is odd, but ${name} (${subsampling}) needs an even width: use ${width - 1} or ${width + 1}`);
+    }
+    if (height % blockHeight !== 0) {
+      throw new RangeError(`height ${height} is odd, but ${name} (${subsampling}) needs an even height: use ${height - 1} or ${height + 1}`);
+    }
   }
-  const rowBytes = inputRowBytes(input, width);
-  let inputStride = rowBytes;
+  let inputStride = inputRowBytes(input, width);
   if (options.inputStride !== undefined) {
     if (typeof options.inputStride !== 'number') {
       throw new TypeError(`inputStride must be a number of bytes; got ${describe(options.inputStride)}`);
     }
-    if (!Number.isInteger(options.inputStride) || options.inputStride < rowBytes) {
-      throw new RangeError(`inputStride ${options.inputStride} is smaller than one row: ${width} ${input} pixels need at least ${rowBytes} bytes (${INPUTS[input].bytesPerPixel} per pixel)`);
-    }
+    const problem = inputStrideProblem(input, width, options.inputStride);
+    if (problem) throw new RangeError(`inputStride ${options.inputStride} ${problem}`);
     inputStride = options.inputStride;
   }
-  return Object.freeze({ width, height, input, format, matrix, range, inputStride });
+  const mirror = flag('mirror', options.mirror);
+  const flipY = flag('flipY', options.flipY);
+  return Object.freeze({ width, height, input, format, matrix, range, inputStride, mirror, flipY });
+}
+
+/** Checks a boolean option (default false). */
+function flag(name: string, value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false; got ${describe(value)}`);
+  return value;
 }
 
 /** A value as it should appear in an error message. */

@@ -3,7 +3,7 @@
  * room for the kernels' over-read), the output frame and scratch rows, laid out once.
  */
 import { coefficients } from '../colour.js';
-import { FORMATS, INPUTS, type FrameLayout } from '../formats.js';
+import { FORMATS, INPUTS, inputFrameBytes, yuvInputFormat, yuvInputPlanes, type FrameLayout, type PixelInput, type PlaneLayout } from '../formats.js';
 import type { EngineFrames } from './converter.js';
 import { PATTERNS, type Pattern } from './patterns.js';
 import type { Rect } from '../sources/fit.js';
@@ -36,30 +36,43 @@ export class WasmEngine implements EngineFrames {
     this.#width = spec.width;
     this.#height = spec.height;
     const x = wasm.exports;
-    const pixel = INPUTS[spec.input];
-    const colour = coefficients(spec.matrix, spec.range);
 
     const colourAt = wasm.alloc(wasm.constant('COLOUR_BYTES'));
-    this.#inputBytes = spec.inputStride * spec.height;
+    this.#inputBytes = inputFrameBytes(spec.input, spec.width, spec.height, spec.inputStride);
     this.#inputAt = wasm.alloc(this.#inputBytes + wasm.constant('INPUT_OVERREAD'));
     this.#outputBytes = layout.sizeImage;
     this.#outputAt = wasm.alloc(this.#outputBytes + GUARD_BYTES);
     const scratchAt = wasm.alloc(x.scratchBytes(spec.width));
 
-    const { y, u, v } = colour;
-    x.setColour(colourAt, pixel.r === 2 ? 1 : 0, colour.shift, y.r, y.g, y.b, colour.yBias,
-      u.r, u.g, u.b, v.r, v.g, v.b, colour.uvBias);
-
     // Plane addresses by what they hold: the first plane, then U (or NV12's UV), then V. YV12's
-    // swapped planes fall out of the table.
-    const planeAt = (first: string): number => {
-      const plane = layout.planes.find((p) => p.unit[0] === first);
-      return plane ? this.#outputAt + plane.offset : 0;
+    // swapped planes fall out of the table (for a YV12 input as for YV12 output).
+    const planeAt = (planes: readonly PlaneLayout[], base: number, first: string): number => {
+      const plane = planes.find((p) => p.unit[0] === first);
+      return plane ? base + plane.offset : 0;
     };
     const kernel = wasm.constant(`KERNEL_${FORMATS[spec.format].kernel.toUpperCase()}`);
-    const args = [kernel, pixel.bytesPerPixel, spec.width, spec.height, this.#inputAt, spec.inputStride,
-      this.#outputAt + layout.planes[0]!.offset, planeAt('U'), planeAt('V'), colourAt, scratchAt] as const;
-    this.#run = () => x.convertFrame(...args);
+    const flags = (spec.mirror ? wasm.constant('FLAG_MIRROR') : 0) | (spec.flipY ? wasm.constant('FLAG_FLIP_Y') : 0);
+    const out = [this.#outputAt + layout.planes[0]!.offset, planeAt(layout.planes, this.#outputAt, 'U'),
+      planeAt(layout.planes, this.#outputAt, 'V')] as const;
+    const yuv = yuvInputFormat(spec.input);
+    if (yuv) {
+      // The input is laid out as an output format of the table, rows inputStride apart.
+      const planes = yuvInputPlanes(yuv, spec.width, spec.height, spec.inputStride);
+      const family = wasm.constant(`INPUT_${FORMATS[yuv].kernel.toUpperCase()}`);
+      const args = [kernel, family, spec.width, spec.height, this.#inputAt + planes[0]!.offset,
+        planeAt(planes, this.#inputAt, 'U'), planeAt(planes, this.#inputAt, 'V'), planes[0]!.bytesPerLine,
+        planes[1]?.bytesPerLine ?? 0, ...out, scratchAt, flags] as const;
+      this.#run = () => x.convertYuvFrame(...args);
+    } else {
+      const pixel = INPUTS[spec.input] as PixelInput;
+      const colour = coefficients(spec.matrix, spec.range);
+      const { y, u, v } = colour;
+      x.setColour(colourAt, pixel.r === 2 ? 1 : 0, colour.shift, y.r, y.g, y.b, colour.yBias,
+        u.r, u.g, u.b, v.r, v.g, v.b, colour.uvBias);
+      const args = [kernel, pixel.bytesPerPixel, spec.width, spec.height, this.#inputAt, spec.inputStride,
+        ...out, colourAt, scratchAt, flags] as const;
+      this.#run = () => x.convertFrame(...args);
+    }
     const patternIds = Object.fromEntries(PATTERNS.map((p) => [p, wasm.constant(`PATTERN_${p.toUpperCase()}`)])) as Record<Pattern, number>;
     this.#pattern = (pattern, frame, millis) => x.renderPattern(patternIds[pattern], this.#inputAt,
       spec.width, spec.height, spec.inputStride, frame, millis);

@@ -14,14 +14,16 @@ export interface LoopcamExports {
   setColour(k: number, swap: number, shift: number, yr: number, yg: number, yb: number, yBias: number,
     ur: number, ug: number, ub: number, vr: number, vg: number, vb: number, uvBias: number): void;
   convertFrame(kernel: number, bytesPerPixel: number, width: number, height: number, src: number, stride: number,
-    d0: number, d1: number, d2: number, colour: number, scratch: number): void;
+    d0: number, d1: number, d2: number, colour: number, scratch: number, flags: number): void;
+  convertYuvFrame(kernel: number, input: number, width: number, height: number, sy: number, su: number, sv: number,
+    strideY: number, strideC: number, d0: number, d1: number, d2: number, scratch: number, flags: number): void;
   scratchBytes(width: number): number;
   drawImage(src: number, sstride: number, sx: number, sy: number, sw: number, sh: number, dst: number, dstride: number,
     width: number, height: number, dx: number, dy: number, dw: number, dh: number, background: number): void;
   renderPattern(kind: number, dst: number, width: number, height: number, stride: number, frame: number, millis: number): void;
   readonly COLOUR_BYTES: WebAssembly.Global;
   readonly INPUT_OVERREAD: WebAssembly.Global;
-  readonly [constant: `KERNEL_${string}` | `PATTERN_${string}`]: WebAssembly.Global;
+  readonly [constant: `KERNEL_${string}` | `PATTERN_${string}` | `INPUT_${string}` | `FLAG_${string}`]: WebAssembly.Global;
 }
 
 const WASM_FILE = new URL('../../loopcam.wasm', import.meta.url);
