@@ -63,11 +63,13 @@ export function convertFrame(
       }
     }
     if (mirror) {
-      reverse4(s0, rowC, width);
-      s0 = rowC;
+      // Into the rows unpacking left free (4-byte input) or the next two.
+      const m0 = bytesPerPixel == 4 ? rowA : rowC, m1 = bytesPerPixel == 4 ? rowB : rowD;
+      reverse4(s0, m0, width);
+      s0 = m0;
       if (pairs) {
-        reverse4(s1, rowD, width);
-        s1 = rowD;
+        reverse4(s1, m1, width);
+        s1 = m1;
       }
     }
     const r = <usize>y;
