@@ -83,17 +83,19 @@ if (!hasFfmpeg) {
       await until('first frames from the stream', 10_000, () => frames >= 10);
       for (let cycle = 1; cycle <= 10; cycle++) {
         assert.ok(ffmpegChildren(process.pid).length <= 2, 'one server and one client at most');
+        const outages = lost.length;
         await kill(server);
-        await until(`cycle ${cycle}: the loss is reported`, 5000, () => lost.length === cycle);
+        await until(`cycle ${cycle}: the loss is reported`, 5000, () => lost.length > outages);
         server = startServer();
         const before = frames;
         recoveries.push(await until(`cycle ${cycle}: frames again after the server restarted`, 5000, () => frames > before + 5));
-        assert.is(restored, cycle, 'one restore per outage');
+        // One loss and one restore per outage (a machine busy enough to stall the stream adds outages, never doubles).
+        assert.is(restored, lost.length, 'each outage restored once');
       }
       const gaps = writes.slice(1).map((t, i) => t - writes[i]!);
       const worst = Math.max(...gaps);
       assert.ok(worst <= 5 * (1000 / FPS), `the camera kept its rate: longest gap between frames ${worst.toFixed(0)} ms`);
-      console.log(`    10 outages: back after ${recoveries.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; ${writes.length} frames out, longest gap ${worst.toFixed(0)} ms; loss: "${lost[0]!.reason}"`);
+      console.log(`    10 outages (${lost.length} reported): back after ${recoveries.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s; ${writes.length} frames out, longest gap ${worst.toFixed(0)} ms; loss: "${lost[0]!.reason}"`);
     } finally {
       await cam.stop();
       await playing;
