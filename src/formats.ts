@@ -67,9 +67,9 @@ export type Kernel = 'yuyv' | 'uyvy' | 'i420' | 'nv12' | 'rgb24' | 'bgr24' | 'gr
 export interface OutputFormat {
   /** The V4L2 fourcc as four characters, e.g. 'YUYV' (V4L2_PIX_FMT_YUYV). */
   readonly fourcc: string;
-  /** The name V4L2 and ffmpeg use for it, for messages and docs. */
+  /** The name V4L2 uses for it, and ffmpeg's pixel format (null where ffmpeg has none: YV12's plane order). */
   readonly v4l2: string;
-  readonly ffmpeg: string;
+  readonly ffmpeg: string | null;
   /** Whether the YUV matrix and range apply (false for RGB outputs). */
   readonly yuv: boolean;
   readonly planes: readonly Plane[];
@@ -84,7 +84,7 @@ export const FORMATS = {
     planes: [{ unit: 'UYVY', pixels: 2, rows: 1 }] },
   i420: { fourcc: 'YU12', v4l2: 'V4L2_PIX_FMT_YUV420', ffmpeg: 'yuv420p', yuv: true, kernel: 'i420',
     planes: [{ unit: 'Y', pixels: 1, rows: 1 }, { unit: 'U', pixels: 2, rows: 2 }, { unit: 'V', pixels: 2, rows: 2 }] },
-  yv12: { fourcc: 'YV12', v4l2: 'V4L2_PIX_FMT_YVU420', ffmpeg: 'yuv420p (U and V planes swapped)', yuv: true, kernel: 'i420',
+  yv12: { fourcc: 'YV12', v4l2: 'V4L2_PIX_FMT_YVU420', ffmpeg: null, yuv: true, kernel: 'i420',
     planes: [{ unit: 'Y', pixels: 1, rows: 1 }, { unit: 'V', pixels: 2, rows: 2 }, { unit: 'U', pixels: 2, rows: 2 }] },
   nv12: { fourcc: 'NV12', v4l2: 'V4L2_PIX_FMT_NV12', ffmpeg: 'nv12', yuv: true, kernel: 'nv12',
     planes: [{ unit: 'Y', pixels: 1, rows: 1 }, { unit: 'UV', pixels: 2, rows: 2 }] },

@@ -2,7 +2,7 @@
 export { createConverter, Converter, PATTERNS, type Pattern, type Pixels } from './convert/converter.js';
 export type { ConverterOptions, Engine, FrameSpec } from './convert/spec.js';
 export { MAX_DIMENSION } from './convert/spec.js';
-export { FORMATS, FORMAT_NAMES, INPUTS, INPUT_NAMES, fourccCode, frameLayout, type FormatName, type InputName, type FrameLayout, type PlaneLayout } from './formats.js';
+export { FORMATS, FORMAT_NAMES, INPUTS, INPUT_NAMES, canConvert, fourccCode, frameLayout, inputFrameBytes, yuvInputPlanes, type FormatName, type InputName, type YuvInputName, type FrameLayout, type PlaneLayout } from './formats.js';
 export { coefficients, MATRICES, RANGES, type Matrix, type Range, type Coefficients } from './colour.js';
 export { LoopcamError, type LoopcamErrorCode } from './errors.js';
 export { listDevices, type DeviceInfo } from './v4l2/devices.js';

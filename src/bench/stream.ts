@@ -84,7 +84,7 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
 function ffmpegYardstick(width: number, height: number, fps: number, seconds: number, format: FormatName, cameras: number): Promise<number | null> {
   const run = () => new Promise<number | null>((resolve) => {
     const child = spawn('ffmpeg', ['-hide_banner', '-nostats', '-benchmark', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`,
-      '-framerate', String(fps), '-re', '-t', String(seconds), '-i', '/dev/zero', '-pix_fmt', FORMATS[format].ffmpeg, '-f', 'rawvideo', '-y', '/dev/null'],
+      '-framerate', String(fps), '-re', '-t', String(seconds), '-i', '/dev/zero', '-pix_fmt', FORMATS[format].ffmpeg ?? 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null'],
     { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));

@@ -7,7 +7,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Range } from '../colour.js';
 import { LoopcamError } from '../errors.js';
-import { FORMATS, type FormatName, type InputName } from '../formats.js';
+import { canConvert, FORMATS, INPUT_NAMES, yuvInputFormat, type FormatName, type InputName } from '../formats.js';
 import type { Fit } from './fit.js';
 
 const found = new Map<string, string | undefined>();
@@ -47,41 +47,35 @@ export function spawnTool(tool: string, args: readonly string[]): ChildProcessWi
   return spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-/** The pixel format name ffmpeg uses for an input, or undefined where it has none (YV12's plane order). */
+/** ffmpeg's name for the pixel format of an input, or undefined where it has none (YV12's plane order). */
 export function ffmpegPixFmt(input: InputName): string | undefined {
-  if (input === 'yv12') return undefined;
-  // RGB and gray inputs carry ffmpeg's own names; YUV inputs are formats of the table.
-  return input in FORMATS ? FORMATS[input as FormatName].ffmpeg : input;
+  const yuv = yuvInputFormat(input);
+  // RGB and gray inputs carry ffmpeg's own names.
+  return yuv ? FORMATS[yuv].ffmpeg ?? undefined : input;
 }
 
+/** Decoder formats that are a loopcam input but full range (JPEG's), by the input they are. */
 const FULL_RANGE_YUV: Readonly<Record<string, InputName>> = { yuvj420p: 'i420' };
-const YUV_INPUTS: readonly InputName[] = ['yuyv', 'uyvy', 'i420', 'yv12', 'nv12'];
 
-/** The loopcam input a decoder's pixel format is, as is (no conversion), with the range it carries. */
-function nativeInput(pixFmt: string | undefined): { input: InputName; range: Range | undefined } | undefined {
+/** The loopcam input a decoder's pixel format is, as is (no conversion), and the range YUV samples carry. */
+function nativeInput(pixFmt: string | undefined): { input: InputName; range: Range } | undefined {
   if (pixFmt === undefined) return undefined;
   if (FULL_RANGE_YUV[pixFmt]) return { input: FULL_RANGE_YUV[pixFmt], range: 'full' };
-  for (const input of ['rgba', 'bgra', 'rgb24', 'bgr24', 'gray', ...YUV_INPUTS] as InputName[]) {
-    if (ffmpegPixFmt(input) === pixFmt) return { input, range: YUV_INPUTS.includes(input) ? 'limited' : undefined };
-  }
-  return undefined;
+  const input = INPUT_NAMES.find((i) => ffmpegPixFmt(i) === pixFmt);
+  return input && { input, range: 'limited' };
 }
 
 /**
  * What to ask ffmpeg for, given the decoder's own pixel format (when known) and the camera's format and
  * range: the decoder's layout itself when loopcam has a WASM path from it to the camera's format (no
- * swscale pass at all), else the camera's own format (ffmpeg converts once, loopcam copies), else RGBA.
+ * swscale pass at all), else the camera's own format (ffmpeg converts once, loopcam copies; for YV12,
+ * which ffmpeg cannot write, I420, whose planes WASM reorders).
  */
 export function chooseInput(native: string | undefined, format: FormatName, range: Range): InputName {
-  const cameraYuv = FORMATS[format].yuv;
   const own = nativeInput(native);
-  if (own) {
-    const ownYuv = YUV_INPUTS.includes(own.input);
-    // YUV samples pass through as they are: only into a YUV camera of the same range.
-    if (!ownYuv || (cameraYuv && own.range === range)) return own.input;
-  }
-  const camera = (format === 'yv12' ? 'i420' : format) as InputName;
-  return ffmpegPixFmt(camera) ? camera : 'rgba';
+  // YUV samples pass through as they are: only into a camera of the same range.
+  if (own && canConvert(own.input, format) && (!yuvInputFormat(own.input) || own.range === range)) return own.input;
+  return ffmpegPixFmt(format) ? format : 'i420';
 }
 
 export interface FfmpegJob {
@@ -112,8 +106,7 @@ export function ffmpegArgs(job: FfmpegJob): string[] {
   const { width: w, height: h } = job;
   const pixFmt = ffmpegPixFmt(job.input);
   if (!pixFmt) throw new RangeError(`ffmpeg cannot write ${job.input}: ask it for i420 instead`);
-  const yuvOut = YUV_INPUTS.includes(job.input);
-  const range = yuvOut ? `:out_range=${job.range === 'full' ? 'full' : 'limited'}` : '';
+  const range = yuvInputFormat(job.input) ? `:out_range=${job.range === 'full' ? 'full' : 'limited'}` : '';
   const fit = job.fit === 'stretch' ? `scale=${w}:${h}${range}`
     : job.fit === 'cover' ? `scale=${w}:${h}:force_original_aspect_ratio=increase${range},crop=${w}:${h}`
       : `scale=${w}:${h}:force_original_aspect_ratio=decrease:force_divisible_by=2${range},pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`;
