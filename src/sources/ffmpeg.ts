@@ -119,6 +119,7 @@ export function ffmpegArgs(job: FfmpegJob): string[] {
     ...(job.loop && !job.live ? ['-stream_loop', '-1'] : []),
     ...job.inputOptions,
     ...(hasInput || job.source === undefined ? [] : ['-i', job.source]),
-    '-an', '-sn', '-dn', '-vf', filters, '-f', 'rawvideo', '-pix_fmt', pixFmt, 'pipe:1',
+    // avioflags direct: each frame in one write, not 32 KiB ones (measured: loopcam's own CPU 12–13 % → 9–10 % at 1080p30).
+    '-an', '-sn', '-dn', '-vf', filters, '-f', 'rawvideo', '-pix_fmt', pixFmt, '-avioflags', 'direct', 'pipe:1',
   ];
 }
