@@ -35,3 +35,37 @@ export function paddedStrides(input: InputName, width: number): [number, number]
   const row = inputRowBytes(input, width);
   return [row, inputStrideProblem(input, width, row + 13) ? row + 14 : row + 13];
 }
+
+/** A clock and timers that move only when told: pacing tests without real time. */
+export class FakeTime {
+  now = 0;
+  #queue: { at: number; fn: () => void; id: number }[] = [];
+  #id = 0;
+  /** How late each timer fires (ms). */
+  delay = 0;
+  readonly timers = {
+    setTimeout: (fn: () => void, ms: number) => {
+      const id = ++this.#id;
+      // Like Node's, a timer waits at least 1 ms.
+      this.#queue.push({ at: this.now + Math.max(1, ms) + this.delay, fn, id });
+      return id;
+    },
+    clearTimeout: (id: unknown) => {
+      this.#queue = this.#queue.filter((t) => t.id !== id);
+    },
+  };
+  readonly clock = () => this.now;
+  /** Runs timers due within the next `ms`, in order, moving the clock to each. */
+  advance(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      this.#queue.sort((a, b) => a.at - b.at);
+      const next = this.#queue[0];
+      if (!next || next.at > end) break;
+      this.#queue.shift();
+      this.now = Math.max(this.now, next.at);
+      next.fn();
+    }
+    this.now = end;
+  }
+}

@@ -15,38 +15,11 @@ import { slideshow } from '../src/sources/slideshow.js';
 import type { SourceTarget } from '../src/sources/source.js';
 import type { Sink } from '../src/stream/sinks.js';
 import { Streamer } from '../src/stream/streamer.js';
+import { FakeTime } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loopcam-sources-'));
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 const settle = () => new Promise((r) => setImmediate(r));
-
-class FakeTime {
-  now = 0;
-  #queue: { at: number; fn: () => void }[] = [];
-  readonly clock = () => this.now;
-  readonly timers = {
-    setTimeout: (fn: () => void, ms: number) => {
-      const t = { at: this.now + Math.max(1, ms), fn }; // like Node: at least 1 ms
-      this.#queue.push(t);
-      return t;
-    },
-    clearTimeout: (t: unknown) => {
-      this.#queue = this.#queue.filter((q) => q !== t);
-    },
-  };
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      this.#queue.sort((a, b) => a.at - b.at);
-      const next = this.#queue[0];
-      if (!next || next.at > end) break;
-      this.#queue.shift();
-      this.now = Math.max(this.now, next.at);
-      next.fn();
-    }
-    this.now = end;
-  }
-}
 
 /** Keeps a copy of every frame written. */
 class Recorder implements Sink {

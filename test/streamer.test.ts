@@ -9,38 +9,7 @@ import { patternSource } from '../src/sources/pattern.js';
 import type { Source } from '../src/sources/source.js';
 import type { Sink } from '../src/stream/sinks.js';
 import { Streamer, type StreamerOptions } from '../src/stream/streamer.js';
-
-class FakeTime {
-  now = 0;
-  #queue: { at: number; fn: () => void; id: number }[] = [];
-  #id = 0;
-  /** How late each timer fires (ms). */
-  delay = 0;
-  readonly timers = {
-    setTimeout: (fn: () => void, ms: number) => {
-      const id = ++this.#id;
-      this.#queue.push({ at: this.now + ms + this.delay, fn, id });
-      return id;
-    },
-    clearTimeout: (id: unknown) => {
-      this.#queue = this.#queue.filter((t) => t.id !== id);
-    },
-  };
-  readonly clock = () => this.now;
-  /** Runs timers due within the next `ms`, in order, moving the clock to each. */
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      this.#queue.sort((a, b) => a.at - b.at);
-      const next = this.#queue[0];
-      if (!next || next.at > end) break;
-      this.#queue.shift();
-      this.now = Math.max(this.now, next.at);
-      next.fn();
-    }
-    this.now = end;
-  }
-}
+import { FakeTime } from './helpers.js';
 
 class RecordingSink implements Sink {
   readonly name = 'recording';

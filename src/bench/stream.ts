@@ -5,12 +5,12 @@
  * size and rate, -re, converted to the same format, written to /dev/null). CPU is process CPU time over
  * wall time, in % of one core.
  */
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { parseSize, UsageError } from '../args.js';
 import { Streamer } from '../stream/streamer.js';
 import { FORMATS, type FormatName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
+import { ffmpegCpuPercent } from './ffmpeg-cpu.js';
 import { benchVideo, makeClip, removeClip } from './video.js';
 
 export const STREAM_BENCH_USAGE = `Usage: loopcam bench --stream [--sink null|device] [--seconds N] [--cameras N] [--size WxH]… [--fps N]… [--json]
@@ -82,18 +82,8 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
 
 /** ffmpeg on the same job; its own -benchmark line gives its CPU time. null if ffmpeg is missing. */
 function ffmpegYardstick(width: number, height: number, fps: number, seconds: number, format: FormatName, cameras: number): Promise<number | null> {
-  const run = () => new Promise<number | null>((resolve) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-nostats', '-benchmark', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`,
-      '-framerate', String(fps), '-re', '-t', String(seconds), '-i', '/dev/zero', '-pix_fmt', FORMATS[format].ffmpeg ?? 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null'],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', () => resolve(null));
-    child.on('exit', () => {
-      const m = /bench: utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s/.exec(err);
-      resolve(m ? ((Number(m[1]) + Number(m[2])) / Number(m[3])) * 100 : null);
-    });
-  });
+  const run = () => ffmpegCpuPercent(['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`, '-framerate', String(fps), '-re',
+    '-t', String(seconds), '-i', '/dev/zero', '-pix_fmt', FORMATS[format].ffmpeg ?? 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']);
   return Promise.all(Array.from({ length: cameras }, run)).then((all) => (all.some((x) => x === null) ? null : all.reduce<number>((a, x) => a + (x ?? 0), 0)));
 }
 

@@ -4,13 +4,14 @@
  * loopcam's CPU counts its ffmpeg child too: the kernel adds a reaped child's CPU time to the parent's
  * cutime/cstime (/proc/self/stat), which is read before and after.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoopcamError } from '../errors.js';
 import { mediaSource } from '../sources/media.js';
 import { Streamer } from '../stream/streamer.js';
+import { ffmpegCpuPercent } from './ffmpeg-cpu.js';
 
 export interface VideoBenchResult {
   case: 'video';
@@ -71,19 +72,9 @@ export async function benchVideo(file: string, width: number, height: number, fp
   };
 }
 
-/** `ffmpeg -re -i FILE -pix_fmt yuyv422 -f rawvideo -y /dev/null`; its -benchmark line gives its CPU. */
+/** The yardstick: `ffmpeg -re -i FILE -pix_fmt yuyv422 -f rawvideo -y /dev/null`. */
 function ffmpegAlone(file: string): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-nostats', '-benchmark', '-re', '-i', file, '-an', '-pix_fmt', 'yuyv422', '-f', 'rawvideo', '-y', '/dev/null'],
-      { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', () => resolve(null));
-    child.on('exit', () => {
-      const m = /bench: utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s/.exec(err);
-      resolve(m ? ((Number(m[1]) + Number(m[2])) / Number(m[3])) * 100 : null);
-    });
-  });
+  return ffmpegCpuPercent(['-re', '-i', file, '-an', '-pix_fmt', 'yuyv422', '-f', 'rawvideo', '-y', '/dev/null']);
 }
 
 export function removeClip(file: string): void {
