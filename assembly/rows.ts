@@ -5,7 +5,7 @@ import {
   K_LOW_BYTES, K_NARROW_FIRST, K_SHIFT, K_SWAP, K_U_HI, K_U_LO, K_UV_BIAS, K_UV_BIAS16, K_V_HI, K_V_LO, K_Y_BIAS,
   K_Y_BIAS16, K_Y_HI, K_Y_LO,
 } from './colour';
-import { chroma8, chroma8Narrow, interleaveHigh, interleaveLow, luma16, luma16Narrow, pairAverage } from './simd';
+import { chroma8, chroma8Narrow, interleaveLow, luma16, luma16Narrow, pairAverage, store422 } from './simd';
 
 // Every YUV kernel comes in two precisions (see colour.ts): `narrow` = 8-bit coefficients.
 @inline function narrowFirst(k: usize): bool {
@@ -32,13 +32,7 @@ import { chroma8, chroma8Narrow, interleaveHigh, interleaveLow, luma16, luma16Na
     const u = narrow ? chroma8Narrow(m0, m1, uLo, uHi, uvBias, lowBytes) : chroma8(m0, m1, uLo, uHi, uvBias, lowBytes, shift);
     const v = narrow ? chroma8Narrow(m0, m1, vLo, vHi, uvBias, lowBytes) : chroma8(m0, m1, vLo, vHi, uvBias, lowBytes, shift);
     const uv = interleaveLow(i8x16.narrow_i16x8_u(u, u), i8x16.narrow_i16x8_u(v, v));
-    if (uyvy) {
-      v128.store(dst, interleaveLow(uv, y));
-      v128.store(dst, interleaveHigh(uv, y), 16);
-    } else {
-      v128.store(dst, interleaveLow(y, uv));
-      v128.store(dst, interleaveHigh(y, uv), 16);
-    }
+    store422(dst, y, uv, uyvy);
     src += 64;
     dst += 32;
   }

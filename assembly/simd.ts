@@ -75,3 +75,14 @@
 @inline export function interleaveHigh(a: v128, b: v128): v128 {
   return v128.shuffle<u8>(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 }
+
+/** Stores 16 luma bytes and their 8 chroma pairs ([U0, V0, U1, V1, …]) as 32 bytes of packed 4:2:2. */
+@inline export function store422(dst: usize, y: v128, uv: v128, uyvy: bool): void {
+  if (uyvy) {
+    v128.store(dst, interleaveLow(uv, y));
+    v128.store(dst, interleaveHigh(uv, y), 16);
+  } else {
+    v128.store(dst, interleaveLow(y, uv));
+    v128.store(dst, interleaveHigh(y, uv), 16);
+  }
+}

@@ -1,7 +1,7 @@
 // Row kernels for YUV inputs: samples are only moved (and, 4:2:2 → 4:2:0, two rows' chroma averaged),
 // 16 pixels per iteration; `n` is a multiple of 16 (the frame driver handles the tail). Each family is
 // one inlined body specialised by constant flags in small wrappers, as in rows.ts.
-import { interleaveHigh, interleaveLow } from './simd';
+import { interleaveLow, store422 } from './simd';
 
 // The low byte of each 16-bit lane, loaded into a local before a loop (a v128.const in the loop would be
 // re-materialised by V8 on every use).
@@ -100,13 +100,7 @@ export function rowPackedTo420(
       su += 8;
       sv += 8;
     }
-    if (uyvy) {
-      v128.store(dst, interleaveLow(uv, y));
-      v128.store(dst, interleaveHigh(uv, y), 16);
-    } else {
-      v128.store(dst, interleaveLow(y, uv));
-      v128.store(dst, interleaveHigh(y, uv), 16);
-    }
+    store422(dst, y, uv, uyvy);
     sy += 16;
     dst += 32;
   }
