@@ -277,12 +277,26 @@ test('play(): a source that fails rejects play(); the stream keeps running', asy
   await cam.stop();
 });
 
-test('bad options', () => {
+test('bad options', async () => {
   assert.throws(() => new Streamer({ width: 32, height: 8, fps: 0 }), RangeError);
   assert.throws(() => new Streamer({ width: 32, height: 8, idle: 'blank' as never }), RangeError);
   assert.throws(() => new Streamer({ width: 32, height: 8, placeholder: [0, 0] as never }), RangeError);
   assert.throws(() => new Streamer({ width: 31, height: 8, format: 'yuyv' }), RangeError);
   assert.throws(() => new Streamer(null as never), TypeError);
+  const cam = new Streamer({ width: 32, height: 8, sink: { type: 'null' } });
+  const rejects = async (what: string, call: () => Promise<unknown>, type: new (...args: never[]) => Error) => {
+    try {
+      await call();
+      assert.unreachable(what);
+    } catch (error) {
+      assert.instance(error, type, what);
+    }
+  };
+  await rejects('not a source', () => cam.play({} as never), TypeError);
+  await rejects('end', () => cam.play(patternSource('bars'), { end: 'pause' as never }), RangeError);
+  await rejects('startWaitMs', () => cam.play(patternSource('bars'), { startWaitMs: -5 }), RangeError);
+  await rejects('onFrame', () => cam.play(patternSource('bars'), { onFrame: 3 as never }), TypeError);
+  await cam.stop();
 });
 
 test.run();

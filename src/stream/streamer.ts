@@ -198,6 +198,8 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     if (options.onFrame !== undefined && typeof options.onFrame !== 'function') throw new TypeError(`onFrame must be a function; got ${describe(options.onFrame)}`);
     const end = options.end ?? (this.#sinkKind() === 'device' ? 'hold' : 'stop');
     if (end !== 'stop' && end !== 'hold') throw new RangeError(`end must be 'stop' or 'hold'; got ${describe(options.end)}`);
+    const startWaitMs = options.startWaitMs ?? 1000;
+    if (typeof startWaitMs !== 'number' || !(startWaitMs >= 0)) throw new RangeError(`startWaitMs must be a number of milliseconds ≥ 0; got ${describe(options.startWaitMs)}`);
     this.#playing?.abort();
     const controller = (this.#playing = new AbortController());
     const { signal } = controller;
@@ -213,7 +215,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       const playing = source.play(target, signal).finally(() => (settled = true));
       if (this.#state === 'new' && !signal.aborted) {
         let waited: unknown;
-        const wait = new Promise<void>((resolve) => (waited = this.#timers.setTimeout(resolve, options.startWaitMs ?? 1000)));
+        const wait = new Promise<void>((resolve) => (waited = this.#timers.setTimeout(resolve, startWaitMs)));
         await Promise.race([firstFrame, playing.catch(() => {}), wait]);
         this.#timers.clearTimeout(waited);
         // A source that failed or ended before any frame starts nothing (a camera that holds still shows the placeholder).
