@@ -82,7 +82,7 @@ function liveStatus(cam: Streamer, c: Common, source: Source): { stop(): void } 
     cpu = process.cpuUsage();
     wall = now;
     const s = cam.stats;
-    process.stderr.write(`\r${c.width}×${c.height} ${c.format} → ${target} · ${s.fps.toFixed(1)} fps · ${s.framesOut} frames · late ${s.late} · dropped ${s.dropped} · CPU ${percent.toFixed(1)} %${down ? ` · ${source.name} reconnecting…` : ''}   `);
+    process.stderr.write(`\r${c.width}×${c.height} ${c.format} → ${target} · ${s.fps.toFixed(1)} fps · ${s.framesOut} frames · late ${s.late} · dropped ${s.dropped} · CPU ${percent.toFixed(1)} %${down ? ` · ${source.name} reconnecting…` : ''}\x1b[K`); // erase the rest of a longer line
   }, 1000).unref();
   return {
     stop() {
