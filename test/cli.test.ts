@@ -167,7 +167,15 @@ const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
   const header = 'YUV4MPEG2 W64 H48 F30:1 Ip A1:1 C422 XCOLORRANGE=LIMITED\n';
   const data = readFileSync(file);
   const frames = (data.length - header.length) / (6 + 64 * 48 * 2);
-  assert.ok(Number.isInteger(frames) && frames >= 30 && frames <= 45, `${frames} frames for 1 s at 30 fps`);
+  assert.is(frames, 30, 'paced by loopcam, one frame per tick: 1 s at 30 fps, then the end');
+  const looped = join(dir, 'looped.y4m');
+  const l = cli(['play', clip, '--loop', '--size', '64x48', '--frames', '75', '--output', looped]);
+  assert.is(l.status, 0, l.stderr.toString());
+  assert.is((readFileSync(looped).length - header.length) / (6 + 64 * 48 * 2), 75, '--loop plays the 1 s clip again and again');
+  // Without ffmpeg on PATH: NO_FFMPEG, saying how to get it (exit 1).
+  const none = spawnSync(process.execPath, [BIN, 'play', clip, '--output', file], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
+  assert.is(none.status, 1, none.stderr);
+  assert.match(none.stderr, /needs ffmpeg, which is not on PATH: install ffmpeg \(sudo apt install ffmpeg\)/);
 });
 
 (hasFfmpeg ? test : test.skip)(`play -- <ffmpeg input>: an input given after -- is live; --frames ends it${hasFfmpeg ? '' : ' — ffmpeg not installed'}`, () => {
