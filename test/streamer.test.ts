@@ -255,6 +255,20 @@ test('play(): stop() ends the play and the source; a second play replaces the fi
   assert.ok(sink.closed);
 });
 
+test('play(): a source that fails before any frame starts nothing (no placeholder is written)', async () => {
+  const { sink, cam } = setup();
+  const refusing: Source = { name: 'refusing', live: true, play: async () => { throw new RangeError('refused'); } };
+  try {
+    await cam.play(refusing, { end: 'hold' });
+    assert.unreachable('should fail');
+  } catch (error) {
+    assert.instance(error, RangeError);
+  }
+  assert.equal(sink.firstBytes, [], 'nothing written');
+  await cam.stop();
+  assert.ok(sink.closed);
+});
+
 test('play(): a source that fails rejects play(); the stream keeps running', async () => {
   const { time, sink, cam } = setup();
   const failing: Source = {

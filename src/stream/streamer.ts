@@ -211,16 +211,18 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     const target = this.#target(signal, () => committed(), options.onFrame);
     try {
       if (this.#state === 'new') this.#open(); // a device is known (and checked) before the source starts
-      let settled = false;
-      const playing = source.play(target, signal).finally(() => (settled = true));
+      let outcome: 'ended' | 'failed' | undefined;
+      const playing = source.play(target, signal);
+      playing.then(() => (outcome = 'ended'), () => (outcome = 'failed'));
       if (this.#state === 'new' && !signal.aborted) {
         let waited: unknown;
         const wait = new Promise<void>((resolve) => (waited = this.#timers.setTimeout(resolve, startWaitMs)));
         await Promise.race([firstFrame, playing.catch(() => {}), wait]);
         this.#timers.clearTimeout(waited);
-        // A source that failed or ended before any frame starts nothing (a camera that holds still shows the placeholder).
-        const empty = settled && this.#stats.framesIn === 0;
-        if (this.#state === 'new' && (!empty || end === 'hold')) await this.start();
+        // A source that failed before any frame starts nothing; one that ended empty starts only a camera
+        // that holds (it shows the placeholder).
+        const empty = outcome !== undefined && this.#stats.framesIn === 0;
+        if (this.#state === 'new' && !(empty && (outcome === 'failed' || end === 'stop'))) await this.start();
       }
       await playing;
       if (end === 'stop' && !signal.aborted && this.#state !== 'stopped') {
