@@ -102,6 +102,7 @@ test('chooseInput: the decoder\'s own layout when a WASM path leads to the camer
 test('redact: user and password of any URL in a text', () => {
   assert.is(redact('rtsp://admin:pa:ss@10.0.0.2:554/s1 failed; retry srt://u@host:9000'), 'rtsp://***@10.0.0.2:554/s1 failed; retry srt://***@host:9000');
   assert.is(redact('/dev/video0 and http://host/x'), '/dev/video0 and http://host/x');
+  assert.is(redact('rtsp://cam:p@ss@cam.local/live and http://h/a@b'), 'rtsp://***@cam.local/live and http://h/a@b');
 });
 
 test('a media source refuses to read the node the stream writes to; bad options are typed errors', async () => {
