@@ -211,11 +211,17 @@ test('doctor: findings with fixes; exit 1 exactly when one blocks streaming', ()
   const r = cli(['bench', '--stream', '--seconds', '0.5', '--size', '64x48', '--fps', '30', '--json']);
   assert.is(r.status, 0, r.stderr.toString());
   const result = JSON.parse(r.stdout.toString().trim().split('\n')[0]!);
-  for (const key of ['cpuPercent', 'framesOut', 'late', 'dropped', 'latenessP50Ms', 'latenessP99Ms', 'driftMs', 'ffmpegCpuPercent', 'xFfmpeg']) {
+  for (const key of ['cpuPercent', 'framesOut', 'late', 'dropped', 'latenessP50Ms', 'latenessP99Ms', 'driftMs', 'ffmpegCpuPercent', 'xFfmpeg', 'threads', 'blockMs']) {
     assert.ok(key in result, key);
   }
   assert.ok(result.framesOut >= 10, `${result.framesOut} frames in 0.5 s at 30 fps`);
+  assert.ok(result.threads.main > 0, `per-thread CPU from /proc: ${JSON.stringify(result.threads)}`);
+  const y4m = cli(['bench', '--stream', '--sink', 'y4m', '--block', '100', '--cameras', '2', '--seconds', '0.5', '--size', '64x48', '--fps', '30', '--json']);
+  assert.is(y4m.status, 0, y4m.stderr.toString());
+  const busy = JSON.parse(y4m.stdout.toString().trim().split('\n')[0]!);
+  assert.equal([busy.sink, busy.blockMs, busy.cameras], ['y4m', 100, 2]);
   assert.is(cli(['bench', '--stream', '--sink', 'floppy']).status, 2);
+  assert.is(cli(['bench', '--stream', '--block', '1000']).status, 2);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

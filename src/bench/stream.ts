@@ -1,27 +1,32 @@
 /**
  * The streaming benchmark (`loopcam bench --stream`): streams the moving pattern — drawn, converted
- * and written every frame, the whole job — for N seconds per size and rate, to the null sink or to real
- * devices, and runs ffmpeg on the same job in the same run as the yardstick (rawvideo RGBA at the same
- * size and rate, -re, converted to the same format, written to /dev/null). CPU is process CPU time over
- * wall time, in % of one core.
+ * and written every frame, the whole job — for N seconds per size and rate, to the null sink, Y4M
+ * framing into /dev/null, or real devices, and runs ffmpeg on the same job in the same run as the
+ * yardstick (rawvideo RGBA at the same size and rate, -re, converted to the same format, written to
+ * /dev/null raw or as Y4M). CPU is process CPU time over wall time, in % of one core, and per thread.
+ * `--block MS` busies the producer's thread MS of every second, as a heavy producer (a model, a decode) does.
  */
 import { parseArgs } from 'node:util';
 import { parseSize, UsageError } from '../args.js';
-import { Streamer } from '../stream/streamer.js';
+import { Streamer, type SinkOption } from '../stream/streamer.js';
 import { FORMATS, type FormatName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
 import { ffmpegCpuPercent } from './ffmpeg-cpu.js';
+import { threadPercents, threadTimes } from './proc-cpu.js';
 import { benchVideo, makeClip, removeClip } from './video.js';
 
-export const STREAM_BENCH_USAGE = `Usage: loopcam bench --stream [--sink null|device] [--seconds N] [--cameras N] [--size WxH]… [--fps N]… [--json]
+export const STREAM_BENCH_USAGE = `Usage: loopcam bench --stream [--sink null|y4m|device] [--seconds N] [--cameras N] [--block MS] [--size WxH]… [--fps N]… [--json]
        loopcam bench --stream --video [--file FILE] [--seconds N] [--size WxH] [--fps N] [--json]
 
 Streams the moving pattern (drawn, converted to yuyv and written every frame) and reports CPU (% of one
 core), frames out, late, dropped, lateness p50/p99 and drift, next to ffmpeg doing the same job.
 
-  --sink S       null (default) or device (v4l2loopback nodes; with --cameras N, the first N)
+  --sink S       null (default), y4m (Y4M framing written to /dev/null), or device (v4l2loopback
+                 nodes; with --cameras N, the first N)
   --seconds N    seconds per case (default 10)
-  --cameras N    streams at once from this process (default 1)
+  --cameras N    streams at once from this process (default 1); the ffmpeg yardstick runs once
+                 and is multiplied by N
+  --block MS     the producer's thread busy-waits MS of every 1000 ms (default 0)
   --size WxH     repeatable (default 1280x720 1920x1080)
   --fps N        repeatable (default 30 60)
   --video        the video case: loopcam play of a video file (default: a 1080p30 H.264 clip of
@@ -44,18 +49,40 @@ export interface StreamBenchResult {
   latenessP50Ms: number;
   latenessP99Ms: number;
   driftMs: number;
+  /** % of one core per thread ("main", then the others by name), where Linux tells. */
+  threads: Record<string, number>;
+  /** Milliseconds of every second the producer's thread was busy. */
+  blockMs: number;
+  /** ffmpeg on one camera's job × cameras. */
   ffmpegCpuPercent: number | null;
   /** cpuPercent / ffmpegCpuPercent */
   xFfmpeg: number | null;
 }
 
-async function streamOurs(width: number, height: number, fps: number, seconds: number, sink: 'null' | 'device', devices: string[]) {
-  const cams = devices.map((device) => new Streamer({
-    width, height, fps, input: 'rgba', format: 'yuyv',
-    sink: sink === 'null' ? { type: 'null' } : { type: 'device', device },
-  }));
+type BenchSink = 'null' | 'y4m' | 'device';
+
+const SINKS: Record<BenchSink, (device: string) => SinkOption> = {
+  null: () => ({ type: 'null' }),
+  y4m: () => ({ type: 'y4m', path: '/dev/null' }),
+  device: (device) => ({ type: 'device', device }),
+};
+
+/** Busy-waits `ms` of every second on this thread, until stopped. */
+function blockEverySecond(ms: number): () => void {
+  if (ms <= 0) return () => {};
+  const timer = setInterval(() => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  }, 1000);
+  return () => clearInterval(timer);
+}
+
+async function streamOurs(width: number, height: number, fps: number, seconds: number, sink: BenchSink, devices: string[], blockMs: number) {
+  const cams = devices.map((device) => new Streamer({ width, height, fps, input: 'rgba', format: 'yuyv', sink: SINKS[sink](device) }));
   const cpu = process.cpuUsage();
+  const threads = threadTimes();
   const start = performance.now();
+  const unblock = blockEverySecond(blockMs);
   await Promise.all(cams.map((cam) => cam.start()));
   await Promise.all(cams.map(async (cam) => {
     for (let n = 0; performance.now() - start < seconds * 1000; n++) {
@@ -64,10 +91,12 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
       await cam.nextFrame();
     }
   }));
+  unblock();
   const stats = cams.map((cam) => cam.stats);
   await Promise.all(cams.map((cam) => cam.stop()));
   const used = process.cpuUsage(cpu);
   const wall = performance.now() - start;
+  const perThread = threadPercents(threads, threadTimes(), wall);
   const worst = (key: 'latenessP99Ms' | 'latenessP50Ms' | 'driftMs') => Math.max(...stats.map((s) => s[key]));
   return {
     cpuPercent: ((used.user + used.system) / 1000 / wall) * 100,
@@ -77,14 +106,21 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
     latenessP50Ms: worst('latenessP50Ms'),
     latenessP99Ms: worst('latenessP99Ms'),
     driftMs: worst('driftMs'),
+    threads: perThread,
   };
 }
 
-/** ffmpeg on the same job; its own -benchmark line gives its CPU time. null if ffmpeg is missing. */
-function ffmpegYardstick(width: number, height: number, fps: number, seconds: number, format: FormatName, cameras: number): Promise<number | null> {
-  const run = () => ffmpegCpuPercent(['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`, '-framerate', String(fps), '-re',
-    '-t', String(seconds), '-i', '/dev/zero', '-pix_fmt', FORMATS[format].ffmpeg ?? 'yuv420p', '-f', 'rawvideo', '-y', '/dev/null']);
-  return Promise.all(Array.from({ length: cameras }, run)).then((all) => (all.some((x) => x === null) ? null : all.reduce<number>((a, x) => a + (x ?? 0), 0)));
+/**
+ * ffmpeg on one camera's job (raw to /dev/null, or Y4M for the y4m sink), once, its CPU × cameras: N
+ * ffmpegs at once would share this machine's two cores and measure the contention, not the job.
+ * null if ffmpeg is missing.
+ */
+async function ffmpegYardstick(width: number, height: number, fps: number, seconds: number, format: FormatName, sink: BenchSink, cameras: number): Promise<number | null> {
+  // Y4M carries YUYV as planar 4:2:2, as loopcam's Y4M sink writes it.
+  const output = sink === 'y4m' ? ['-pix_fmt', 'yuv422p', '-f', 'yuv4mpegpipe'] : ['-pix_fmt', FORMATS[format].ffmpeg ?? 'yuv420p', '-f', 'rawvideo'];
+  const one = await ffmpegCpuPercent(['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`, '-framerate', String(fps), '-re',
+    '-t', String(seconds), '-i', '/dev/zero', ...output, '-y', '/dev/null']);
+  return one === null ? null : one * cameras;
 }
 
 export async function runStreamBench(argv: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -93,7 +129,7 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
     ({ values } = parseArgs({
       args: argv.filter((a) => a !== '--stream'), strict: true,
       options: {
-        sink: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, size: { type: 'string', multiple: true },
+        sink: { type: 'string' }, seconds: { type: 'string' }, cameras: { type: 'string' }, block: { type: 'string' }, size: { type: 'string', multiple: true },
         fps: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         video: { type: 'boolean' }, file: { type: 'string' },
       },
@@ -106,7 +142,9 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
     return 0;
   }
   const sink = values.sink ?? 'null';
-  if (sink !== 'null' && sink !== 'device') throw new UsageError(`--sink ${sink}: expected null or device`);
+  if (!(sink in SINKS)) throw new UsageError(`--sink ${sink}: expected null, y4m or device`);
+  const blockMs = Number(values.block ?? 0);
+  if (!(blockMs >= 0 && blockMs < 1000)) throw new UsageError(`--block ${values.block}: expected milliseconds from 0 to 999`);
   const seconds = Number(values.seconds ?? 10);
   const cameras = Number(values.cameras ?? 1);
   if (!(seconds > 0)) throw new UsageError(`--seconds ${values.seconds}: expected a number above 0`);
@@ -121,15 +159,16 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
     if (devices.length < cameras) throw new UsageError(`--cameras ${cameras} needs ${cameras} v4l2loopback nodes; found ${devices.length} (modprobe v4l2loopback devices=${cameras})`);
   }
   if (!values.json) {
-    out(`loopcam streaming benchmark · moving pattern, rgba → yuyv, ${cameras} camera(s) → ${sink} · ${seconds} s per case · CPU in % of one core`);
+    out(`loopcam streaming benchmark · moving pattern, rgba → yuyv, ${cameras} camera(s) → ${sink}${blockMs ? ` · producer busy ${blockMs} ms of every second` : ''} · ${seconds} s per case · CPU in % of one core` +
+      (cameras > 1 ? ` · ffmpeg: one camera's job × ${cameras}` : ''));
     out('size        fps  loopcam CPU  ffmpeg CPU  ×ffmpeg  frames  late  dropped  p50 ms  p99 ms  drift ms');
   }
   for (const [width, height] of sizes) {
     for (const fps of rates) {
-      const ours = await streamOurs(width, height, fps, seconds, sink, devices);
-      const ffmpegCpuPercent = await ffmpegYardstick(width, height, fps, seconds, 'yuyv', cameras);
+      const ours = await streamOurs(width, height, fps, seconds, sink as BenchSink, devices, blockMs);
+      const ffmpegCpuPercent = await ffmpegYardstick(width, height, fps, seconds, 'yuyv', sink as BenchSink, cameras);
       const r: StreamBenchResult = {
-        width, height, fps, cameras, sink, seconds, ...ours, ffmpegCpuPercent,
+        width, height, fps, cameras, sink, seconds, blockMs, ...ours, ffmpegCpuPercent,
         xFfmpeg: ffmpegCpuPercent ? ours.cpuPercent / ffmpegCpuPercent : null,
       };
       if (values.json) out(JSON.stringify(r));
@@ -137,6 +176,8 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
         out(`${`${width}×${height}`.padEnd(10)}  ${String(fps).padStart(3)}  ${r.cpuPercent.toFixed(1).padStart(9)} %  ${(ffmpegCpuPercent === null ? 'n/a' : `${ffmpegCpuPercent.toFixed(1)} %`).padStart(10)}` +
           `  ${(r.xFfmpeg === null ? 'n/a' : `${r.xFfmpeg.toFixed(2)}×`).padStart(7)}  ${String(r.framesOut).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.dropped).padStart(7)}` +
           `  ${r.latenessP50Ms.toFixed(2).padStart(6)}  ${r.latenessP99Ms.toFixed(2).padStart(6)}  ${r.driftMs.toFixed(2).padStart(8)}`);
+        const threads = Object.entries(r.threads).map(([name, p]) => `${name} ${p.toFixed(1)} %`).join(', ');
+        if (threads) out(`            threads: ${threads}`);
       }
     }
   }

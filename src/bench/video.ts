@@ -2,16 +2,17 @@
  * The video case of the streaming benchmark: `loopcam play` of a video file (a 1080p30 H.264 clip made
  * for the run, or yours) to the null sink, against ffmpeg converting the same file to yuyv422 with -re.
  * loopcam's CPU counts its ffmpeg child too: the kernel adds a reaped child's CPU time to the parent's
- * cutime/cstime (/proc/self/stat), which is read before and after.
+ * cutime/cstime, read before and after.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoopcamError } from '../errors.js';
 import { mediaSource } from '../sources/media.js';
 import { Streamer } from '../stream/streamer.js';
 import { ffmpegCpuPercent } from './ffmpeg-cpu.js';
+import { childrenCpuSeconds } from './proc-cpu.js';
 
 export interface VideoBenchResult {
   case: 'video';
@@ -31,16 +32,6 @@ export interface VideoBenchResult {
   latenessP99Ms: number;
   ffmpegCpuPercent: number | null;
   xFfmpeg: number | null;
-}
-
-/** Clock ticks per second for /proc times (USER_HZ: 100 on every Linux ABI in use). */
-const USER_HZ = 100;
-
-/** CPU seconds of this process's children that have been waited for. */
-function childrenCpuSeconds(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
-  // After "(comm) ": state is field 3, so cutime (16) and cstime (17) sit at 13 and 14.
-  return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
 }
 
 /** A 1080p30 H.264 clip of `seconds` (ffmpeg's testsrc2, libx264 veryfast), made once per run. */
