@@ -6,7 +6,7 @@ import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
 import type { Range } from '../colour.js';
 import type { FormatName } from '../formats.js';
 import type { OutputDevice } from '../v4l2/output.js';
-import { FRAME_MARKER, Y4mPlanes, y4mHeader } from './y4m.js';
+import { Y4mPlanes, y4mHeader } from './y4m.js';
 
 export interface Sink {
   /** For messages: "/dev/video10", "pattern.y4m", "stdout", "null". */
@@ -42,11 +42,17 @@ export class DeviceSink implements Sink {
   }
 }
 
-/** Writes all of `chunks` to `fd`, continuing after short writes (files and pipes, not devices). */
+/**
+ * Writes all of `chunks` to `fd`, continuing after short writes (files and pipes, not devices). The
+ * whole-write path allocates nothing.
+ */
 function writeAll(fd: number, chunks: Uint8Array[]): void {
+  let total = 0;
+  for (const chunk of chunks) total += chunk.length;
+  let written = chunks.length === 1 ? writeSync(fd, chunks[0]!) : writevSync(fd, chunks);
+  if (written === total) return;
   let pending = chunks;
   while (pending.length) {
-    let written = chunks.length === 1 ? writeSync(fd, pending[0]!) : writevSync(fd, pending);
     const rest: Uint8Array[] = [];
     for (const chunk of pending) {
       if (written >= chunk.length) written -= chunk.length;
@@ -56,6 +62,7 @@ function writeAll(fd: number, chunks: Uint8Array[]): void {
       }
     }
     pending = rest;
+    if (pending.length) written = pending.length === 1 ? writeSync(fd, pending[0]!) : writevSync(fd, pending);
   }
 }
 
@@ -80,7 +87,7 @@ export class Y4mSink implements Sink {
   }
 
   write(frame: Uint8Array): void {
-    writeAll(this.#fd, [FRAME_MARKER, ...this.#planes.chunks(frame)]);
+    writeAll(this.#fd, this.#planes.chunks(frame));
   }
 
   close(): void {

@@ -6,6 +6,7 @@
  */
 import type { Range } from '../colour.js';
 import { frameLayout, type FormatName, type FrameLayout } from '../formats.js';
+import { WasmInstance } from '../convert/wasm-module.js';
 import { timePerFrame } from '../v4l2/output.js';
 
 const COLOUR_TAGS: Partial<Record<FormatName, string>> = {
@@ -24,53 +25,66 @@ export function y4mHeader(format: FormatName, width: number, height: number, fps
   return `YUV4MPEG2 W${width} H${height} F${denominator}:${numerator} Ip A1:1 ${tag} XCOLORRANGE=${range === 'full' ? 'FULL' : 'LIMITED'}\n`;
 }
 
+interface Repacker {
+  /** Where the frame is copied in. */
+  input: Uint8Array;
+  run(): void;
+  /** The FRAME marker and the planes, one view. */
+  chunks: Uint8Array[];
+}
+
 /**
- * Turns one frame into the byte chunks of a Y4M frame (after the FRAME marker), in Y, U, V order.
- * Planar formats give views of the frame itself; packed ones are repacked into a buffer made once.
+ * Turns one frame into the chunks of a Y4M frame — the FRAME marker, then the planes in Y, U, V order —
+ * for one writev, with no allocation per frame. I420 and gray frames are Y4M's layout already; YV12's
+ * planes are reordered by reference; packed 4:2:2 and NV12 are repacked in WASM (a copy in, one pass of
+ * byte shuffles) into planes laid out once.
  */
 export class Y4mPlanes {
   readonly #layout: FrameLayout;
-  readonly #scratch: Uint8Array | undefined;
+  readonly #repack: Repacker | undefined;
+  // The chunk list is reused; YV12's plane views are re-taken only when a different frame buffer comes.
+  #chunks: Uint8Array[] = [FRAME_MARKER];
+  #frame: Uint8Array | undefined;
 
   constructor(readonly format: FormatName, width: number, height: number) {
     this.#layout = frameLayout(format, width, height);
     if (!COLOUR_TAGS[format]) throw new RangeError(`Y4M carries planar YUV only, not ${format}`);
-    this.#scratch = format === 'yuyv' || format === 'uyvy' || format === 'nv12' ? new Uint8Array(this.#layout.sizeImage) : undefined;
+    if (format === 'yuyv' || format === 'uyvy' || format === 'nv12') this.#repack = this.#repacker(format, width, height);
   }
 
   chunks(frame: Uint8Array): Uint8Array[] {
-    const { planes, width, height } = this.#layout;
-    const view = (p: { offset: number; size: number }) => frame.subarray(p.offset, p.offset + p.size);
-    switch (this.format) {
-      case 'i420':
-      case 'gray':
-        return planes.map(view);
-      case 'yv12':
-        return [view(planes[0]!), view(planes[2]!), view(planes[1]!)];
-      case 'nv12': {
-        const out = this.#scratch!;
-        const ySize = width * height;
-        const cSize = ySize / 4;
-        out.set(frame.subarray(0, ySize));
-        for (let i = 0; i < cSize; i++) {
-          out[ySize + i] = frame[ySize + 2 * i]!;
-          out[ySize + cSize + i] = frame[ySize + 2 * i + 1]!;
-        }
-        return [out];
-      }
-      default: {
-        // YUYV: Y0 U Y1 V; UYVY: U Y0 V Y1. Planar 4:2:2: Y plane, then U and V at half width.
-        const out = this.#scratch!;
-        const pixels = width * height;
-        const [y0, u, y1, v] = this.format === 'yuyv' ? [0, 1, 2, 3] : [1, 0, 3, 2];
-        for (let i = 0, o = 0; i < pixels / 2; i++, o += 4) {
-          out[2 * i] = frame[o + y0]!;
-          out[2 * i + 1] = frame[o + y1]!;
-          out[pixels + i] = frame[o + u]!;
-          out[pixels + pixels / 2 + i] = frame[o + v]!;
-        }
-        return [out];
-      }
+    if (this.#repack) {
+      this.#repack.input.set(frame);
+      this.#repack.run();
+      return this.#repack.chunks;
     }
+    if (frame !== this.#frame) {
+      const [y, p1, p2] = this.#layout.planes.map((p) => frame.subarray(p.offset, p.offset + p.size));
+      // I420 and gray: the frame is Y4M's plane order already. YV12 holds V before U.
+      this.#chunks = this.format === 'yv12' ? [FRAME_MARKER, y!, p2!, p1!] : [FRAME_MARKER, frame];
+      this.#frame = frame;
+    }
+    return this.#chunks;
+  }
+
+  #repacker(format: 'yuyv' | 'uyvy' | 'nv12', width: number, height: number): Repacker {
+    const wasm = new WasmInstance();
+    const size = this.#layout.sizeImage;
+    const luma = width * height;
+    const chroma = format === 'nv12' ? luma / 4 : luma / 2;
+    const inAt = wasm.alloc(size);
+    const outAt = wasm.alloc(luma + 2 * chroma);
+    const [y, u, v] = [outAt, outAt + luma, outAt + luma + chroma];
+    const x = wasm.exports;
+    // Memory never grows after these allocations, so views taken now stay valid.
+    const [lumaIn, lumaOut] = [wasm.view(inAt, luma), wasm.view(y, luma)];
+    const run = format === 'nv12'
+      ? () => {
+        // NV12's Y plane is planar already: moved beside the chroma, so one view holds all three planes.
+        lumaOut.set(lumaIn);
+        x.deinterleavePairs(inAt + luma, u, v, chroma);
+      }
+      : () => x.packed422ToPlanar(inAt, y, u, v, luma, format === 'uyvy' ? 1 : 0);
+    return { input: wasm.view(inAt, size), run, chunks: [FRAME_MARKER, wasm.view(outAt, luma + 2 * chroma)] };
   }
 }
