@@ -3,7 +3,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PassThrough } from 'node:stream';
-import { LoopcamError } from '../src/index.js';
+import { blockSize } from '../src/formats.js';
+import { createConverter, FORMAT_NAMES, LoopcamError } from '../src/index.js';
+import { placeholderFrame } from '../src/stream/placeholder.js';
 import { rawFrames } from '../src/sources/frames.js';
 import { patternSource } from '../src/sources/pattern.js';
 import type { Source } from '../src/sources/source.js';
@@ -289,6 +291,19 @@ test('play(): a source that fails rejects play(); the stream keeps running', asy
   assert.not.ok(sink.closed);
   assert.equal(sink.firstBytes.slice(0, 3), [5, 5, 5]);
   await cam.stop();
+});
+
+test('the placeholder equals the conversion of a frame of its colour, every format', () => {
+  for (const format of FORMAT_NAMES) {
+    for (const [w, h] of [[34, 6], [17, 3], [2, 2]] as const) {
+      if (w % blockSize(format)[0] || h % blockSize(format)[1]) continue;
+      for (const range of ['limited', 'full'] as const) {
+        const c = createConverter({ width: w, height: h, format, range, engine: 'js' });
+        for (let i = 0; i < c.input.length; i += 4) c.input.set([10, 200, 90, 255], i);
+        assert.equal([...placeholderFrame(format, w, h, [10, 200, 90], 'bt601', range)], [...c.convert()], `${format} ${w}×${h} ${range}`);
+      }
+    }
+  }
 });
 
 test('bad options', async () => {

@@ -306,7 +306,10 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     if (this.#sink) return;
     this.#sink = this.#openSink();
     const { format, width, height, matrix, range } = this.#converter.spec;
-    this.#placeholder = placeholderFrame(format, width, height, this.options.placeholder ?? [0, 0, 0], matrix, range);
+    const colour = this.options.placeholder ?? [0, 0, 0];
+    // Until the first commit the output frame itself shows the placeholder; a copy of its own only for idle: 'placeholder'.
+    if (this.#stats.framesIn === 0) placeholderFrame(format, width, height, colour, matrix, range, this.#converter.output);
+    if (this.options.idle === 'placeholder') this.#placeholder = placeholderFrame(format, width, height, colour, matrix, range);
   }
 
   #sinkKind(): 'device' | 'file' | 'custom' {
@@ -367,7 +370,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   #writeTick(now: number, latenessMs: number, skipped: number): void {
     const s = this.#stats;
     const idle = this.options.idle === 'placeholder' && now - this.#lastCommit > (this.options.idleMs ?? 1000);
-    const frame = s.framesIn === 0 || idle ? this.#placeholder! : this.#converter.output;
+    const frame = idle ? this.#placeholder! : this.#converter.output;
     if (!this.#fresh && s.framesIn > 0) s.repeated++;
     this.#fresh = false;
     this.#sink!.write(frame);
