@@ -10,6 +10,7 @@ import { FITS, fitRects, type Fit, type Rect } from '../sources/fit.js';
 import type { DecodedImage } from '../sources/image.js';
 import { describe, ENGINES, oneOf, resolveSpec, type ConverterOptions, type Engine, type FrameSpec } from './spec.js';
 import { WasmEngine } from './wasm-engine.js';
+import type { WasmMemory } from './wasm-module.js';
 
 /** What `convert(pixels)` accepts: any byte array of exactly one input frame. */
 export { PATTERNS, type Pattern };
@@ -39,11 +40,22 @@ export class Converter implements Disposable {
   readonly layout: FrameLayout;
   #frames: EngineFrames | undefined;
 
-  constructor(options: ConverterOptions) {
+  /** @param memory (internal) a WASM memory shared with others, for the Streamer: then `target()` works. */
+  constructor(options: ConverterOptions, memory?: WasmMemory) {
     this.spec = resolveSpec(options);
     this.engine = oneOf('engine', options.engine, ENGINES, 'wasm');
     this.layout = frameLayout(this.spec.format, this.spec.width, this.spec.height);
-    this.#frames = this.engine === 'wasm' ? new WasmEngine(this.spec, this.layout) : new JsEngine(this.spec, this.layout);
+    this.#frames = this.engine === 'wasm' ? new WasmEngine(this.spec, this.layout, memory) : new JsEngine(this.spec, this.layout);
+  }
+
+  /**
+   * @internal Points `output` (and later conversions) at `address` in the shared memory the converter
+   * was created over: the Streamer's output slots.
+   */
+  target(address: number): void {
+    const frames = this.#live();
+    if (!(frames instanceof WasmEngine)) throw new Error('target() needs the wasm engine');
+    frames.target(address);
   }
 
   /** The input frame: write pixels here (for the WASM engine, a view of WASM memory), then `convert()`. */

@@ -9,18 +9,18 @@ import { PATTERNS, type Pattern } from './patterns.js';
 import type { Rect } from '../sources/fit.js';
 import type { DecodedImage } from '../sources/image.js';
 import type { FrameSpec } from './spec.js';
-import { WasmInstance } from './wasm-module.js';
+import { WasmInstance, type WasmMemory } from './wasm-module.js';
 
 /** Bytes kept free after the output frame, so tests can prove no kernel writes past it. */
 const GUARD_BYTES = 64;
 
 export class WasmEngine implements EngineFrames {
   readonly #wasm: WasmInstance;
-  readonly #run: () => void;
+  readonly #run: (outAt: number) => void;
   readonly #pattern: (pattern: Pattern, frame: number, millis: number) => void;
   readonly #inputAt: number;
   readonly #inputBytes: number;
-  readonly #outputAt: number;
+  #outputAt: number;
   readonly #outputBytes: number;
   readonly #stride: number;
   readonly #width: number;
@@ -30,8 +30,12 @@ export class WasmEngine implements EngineFrames {
   #input: Uint8Array;
   #output: Uint8Array;
 
-  constructor(spec: FrameSpec, layout: FrameLayout) {
-    const wasm = (this.#wasm = new WasmInstance());
+  /**
+   * With `memory`, the engine's frames are allocated in a memory shared with others (a Streamer's),
+   * and `target()` may point its output elsewhere in it.
+   */
+  constructor(spec: FrameSpec, layout: FrameLayout, memory?: WasmMemory) {
+    const wasm = (this.#wasm = new WasmInstance(memory));
     this.#stride = spec.inputStride;
     this.#width = spec.width;
     this.#height = spec.height;
@@ -52,26 +56,28 @@ export class WasmEngine implements EngineFrames {
     };
     const kernel = wasm.constant(`KERNEL_${FORMATS[spec.format].kernel.toUpperCase()}`);
     const flags = (spec.mirror ? wasm.constant('FLAG_MIRROR') : 0) | (spec.flipY ? wasm.constant('FLAG_FLIP_Y') : 0);
-    const out = [this.#outputAt + layout.planes[0]!.offset, planeAt(layout.planes, this.#outputAt, 'U'),
-      planeAt(layout.planes, this.#outputAt, 'V')] as const;
+    // Plane offsets from the output's start (0 for a plane the format lacks).
+    const [o0, o1, o2] = [layout.planes[0]!.offset, planeAt(layout.planes, 0, 'U'), planeAt(layout.planes, 0, 'V')];
+    const hasU = layout.planes.some((p) => p.unit[0] === 'U');
+    const hasV = layout.planes.some((p) => p.unit[0] === 'V');
     const yuv = yuvInputFormat(spec.input);
     if (yuv) {
       // The input is laid out as an output format of the table, rows inputStride apart.
       const planes = yuvInputPlanes(yuv, spec.width, spec.height, spec.inputStride);
       const family = wasm.constant(`INPUT_${FORMATS[yuv].kernel.toUpperCase()}`);
-      const args = [kernel, family, spec.width, spec.height, this.#inputAt + planes[0]!.offset,
-        planeAt(planes, this.#inputAt, 'U'), planeAt(planes, this.#inputAt, 'V'), planes[0]!.bytesPerLine,
-        planes[1]?.bytesPerLine ?? 0, ...out, scratchAt, flags] as const;
-      this.#run = () => x.convertYuvFrame(...args);
+      const [sy, su, sv] = [this.#inputAt + planes[0]!.offset, planeAt(planes, this.#inputAt, 'U'), planeAt(planes, this.#inputAt, 'V')];
+      const [strideY, strideC] = [planes[0]!.bytesPerLine, planes[1]?.bytesPerLine ?? 0];
+      this.#run = (at) => x.convertYuvFrame(kernel, family, spec.width, spec.height, sy, su, sv, strideY, strideC,
+        at + o0, hasU ? at + o1 : 0, hasV ? at + o2 : 0, scratchAt, flags);
     } else {
       const pixel = INPUTS[spec.input] as PixelInput;
       const colour = coefficients(spec.matrix, spec.range);
       const { y, u, v } = colour;
       x.setColour(colourAt, pixel.r === 2 ? 1 : 0, colour.shift, y.r, y.g, y.b, colour.yBias,
         u.r, u.g, u.b, v.r, v.g, v.b, colour.uvBias);
-      const args = [kernel, pixel.bytesPerPixel, spec.width, spec.height, this.#inputAt, spec.inputStride,
-        ...out, colourAt, scratchAt, flags] as const;
-      this.#run = () => x.convertFrame(...args);
+      const { bytesPerPixel } = pixel;
+      this.#run = (at) => x.convertFrame(kernel, bytesPerPixel, spec.width, spec.height, this.#inputAt, spec.inputStride,
+        at + o0, hasU ? at + o1 : 0, hasV ? at + o2 : 0, colourAt, scratchAt, flags);
     }
     const patternIds = Object.fromEntries(PATTERNS.map((p) => [p, wasm.constant(`PATTERN_${p.toUpperCase()}`)])) as Record<Pattern, number>;
     this.#pattern = (pattern, frame, millis) => x.renderPattern(patternIds[pattern], this.#inputAt,
@@ -80,7 +86,7 @@ export class WasmEngine implements EngineFrames {
     this.#input = wasm.view(this.#inputAt, this.#inputBytes);
     this.#output = wasm.view(this.#outputAt, this.#outputBytes);
     // Touch every page and let V8 compile the kernels before the first real frame.
-    this.#run();
+    this.#run(this.#outputAt);
   }
 
   get input(): Uint8Array {
@@ -99,7 +105,17 @@ export class WasmEngine implements EngineFrames {
   }
 
   run(): void {
-    this.#run();
+    this.#run(this.#outputAt);
+  }
+
+  /**
+   * Points the output at `address` (`sizeImage` bytes in the shared memory, laid out by the caller);
+   * `output` and later conversions use it.
+   */
+  target(address: number): void {
+    if (address === this.#outputAt) return;
+    this.#outputAt = address;
+    this.#output = this.#wasm.view(address, this.#outputBytes);
   }
 
   drawImage(image: DecodedImage, src: Rect, dst: Rect, background: number): void {

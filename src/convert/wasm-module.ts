@@ -1,7 +1,8 @@
 /**
  * The only file that touches `WebAssembly.*`. It compiles build/loopcam.wasm once (synchronously, so
- * `createConverter` can be synchronous), and gives each user an instance with a memory of its own:
- * a converter's views can then never be detached by another converter growing memory.
+ * `createConverter` can be synchronous) and instantiates it over a memory: one of its own by default,
+ * or one shared with others (a Streamer's converters, its Y4M repacker and the output thread), which
+ * then allocate from it in turn.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,12 +31,14 @@ export interface LoopcamExports {
 
 const WASM_FILE = new URL('../../loopcam.wasm', import.meta.url);
 const PAGE = 65536;
+/** The most a wasm32 memory can hold (4 GiB); a shared memory must declare its maximum. */
+const MAX_PAGES = 65536;
 /** Regions start on cache-line boundaries. */
 const ALIGN = 64;
 
 let compiled: WebAssembly.Module | undefined;
 
-function wasmModule(): WebAssembly.Module {
+export function wasmModule(): WebAssembly.Module {
   if (!compiled) {
     let bytes: Buffer;
     try {
@@ -49,36 +52,37 @@ function wasmModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** One instance of the module and a bump allocator over its memory. */
-export class WasmInstance {
-  readonly exports: LoopcamExports;
-  #top: number;
+/**
+ * A shared memory for instances of the module and a bump allocator over it. Shared, so that the output
+ * thread can write frames straight from it; a shared memory never detaches views when it grows (views
+ * taken earlier keep their length: see `isCurrent`).
+ */
+export class WasmMemory {
+  readonly memory: WebAssembly.Memory;
+  #top = 0;
 
-  constructor() {
-    this.exports = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as LoopcamExports;
-    this.#top = align(this.exports.heapBase());
+  /** A new memory, or (in the output thread) one made elsewhere: then only to read views of. */
+  constructor(memory?: WebAssembly.Memory) {
+    this.memory = memory ?? new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
   }
 
-  /** The value of an exported constant. */
-  constant(name: keyof LoopcamExports & string): number {
-    const value = (this.exports as unknown as Record<string, WebAssembly.Global | undefined>)[name];
-    if (!(value instanceof WebAssembly.Global)) throw new Error(`loopcam.wasm exports no constant ${name}`);
-    return value.value as number;
+  /** Keeps the module's static data (below `heapBase`) out of the allocator's way. */
+  reserveStatic(heapBase: number): void {
+    this.#top = Math.max(this.#top, align(heapBase));
   }
 
   /**
-   * Reserves `bytes` of memory and returns its address. Growing memory detaches existing views, so
-   * allocate everything first, then take views (or re-take them: see `view`).
+   * Reserves `bytes` of memory and returns its address. Growing memory makes earlier views too short
+   * to see the new region, so allocate everything first, then take views (or re-take them: see `view`).
    */
   alloc(bytes: number): number {
     const start = this.#top;
     const end = align(start + bytes);
-    const memory = this.exports.memory;
-    const have = memory.buffer.byteLength;
+    const have = this.memory.buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
       try {
-        memory.grow(pages);
+        this.memory.grow(pages);
       } catch (cause) {
         throw new LoopcamError('OUT_OF_MEMORY',
           `could not grow WebAssembly memory to ${mib(end)} MiB (frames this large need that much; use a smaller size)`, { cause });
@@ -88,14 +92,43 @@ export class WasmInstance {
     return start;
   }
 
-  /** A view of `length` bytes at `address`, valid until memory grows. */
+  /** A view of `length` bytes at `address`. */
   view(address: number, length: number): Uint8Array {
-    return new Uint8Array(this.exports.memory.buffer, address, length);
+    return new Uint8Array(this.memory.buffer, address, length);
   }
 
-  /** Whether a view taken earlier still looks at this instance's current memory. */
+  /** Whether a view taken earlier still looks at the whole of the current memory. */
   isCurrent(view: Uint8Array): boolean {
-    return view.buffer === this.exports.memory.buffer;
+    return view.buffer === this.memory.buffer;
+  }
+}
+
+/** One instance of the module over a memory (a new one by default). */
+export class WasmInstance {
+  readonly exports: LoopcamExports;
+
+  constructor(readonly memory = new WasmMemory()) {
+    this.exports = new WebAssembly.Instance(wasmModule(), { env: { memory: memory.memory } }).exports as unknown as LoopcamExports;
+    memory.reserveStatic(this.exports.heapBase());
+  }
+
+  /** The value of an exported constant. */
+  constant(name: keyof LoopcamExports & string): number {
+    const value = (this.exports as unknown as Record<string, WebAssembly.Global | undefined>)[name];
+    if (!(value instanceof WebAssembly.Global)) throw new Error(`loopcam.wasm exports no constant ${name}`);
+    return value.value as number;
+  }
+
+  alloc(bytes: number): number {
+    return this.memory.alloc(bytes);
+  }
+
+  view(address: number, length: number): Uint8Array {
+    return this.memory.view(address, length);
+  }
+
+  isCurrent(view: Uint8Array): boolean {
+    return this.memory.isCurrent(view);
   }
 }
 
