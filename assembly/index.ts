@@ -15,4 +15,4 @@ export function heapBase(): usize {
 }
 export { PATTERN_BARS, PATTERN_GRADIENT, PATTERN_MOVING, renderPattern } from './pattern';
 export { drawImage } from './resample';
-export { deinterleavePairs, packed422ToPlanar } from './planar';
+export { copyBytes, deinterleavePairs, packed422ToPlanar } from './planar';

@@ -54,3 +54,8 @@ export function deinterleavePairs(src: usize, u: usize, v: usize, pairs: i32): v
     store<u8>(v + i, load<u8>(src + (i << 1) + 1));
   }
 }
+
+/** Copies `bytes` from src to dst (NV12's Y plane, moved beside its split chroma). */
+export function copyBytes(dst: usize, src: usize, bytes: i32): void {
+  memory.copy(dst, src, <usize>bytes);
+}

@@ -21,6 +21,7 @@ export type LoopcamErrorCode =
   | 'BAD_IMAGE' // an image file that is not a readable PNG or JPEG
   | 'IMAGE_TOO_LARGE' // an image beyond the size limits
   | 'NO_FFMPEG' // playing a video needs ffmpeg, which is not installed
+  | 'OUTPUT_THREAD' // loopcam's output thread failed (a bug: please report it)
   | 'IO_ERROR'; // any other OS error, with its errno
 
 export class LoopcamError extends Error {

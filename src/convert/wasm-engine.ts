@@ -29,6 +29,7 @@ export class WasmEngine implements EngineFrames {
   #imageCapacity = 0;
   #input: Uint8Array;
   #output: Uint8Array;
+  #outputStale = false;
 
   /**
    * With `memory`, the engine's frames are allocated in a memory shared with others (a Streamer's),
@@ -95,7 +96,10 @@ export class WasmEngine implements EngineFrames {
   }
 
   get output(): Uint8Array {
-    if (!this.#wasm.isCurrent(this.#output)) this.#output = this.#wasm.view(this.#outputAt, this.#outputBytes);
+    if (this.#outputStale || !this.#wasm.isCurrent(this.#output)) {
+      this.#output = this.#wasm.view(this.#outputAt, this.#outputBytes);
+      this.#outputStale = false;
+    }
     return this.#output;
   }
 
@@ -115,7 +119,8 @@ export class WasmEngine implements EngineFrames {
   target(address: number): void {
     if (address === this.#outputAt) return;
     this.#outputAt = address;
-    this.#output = this.#wasm.view(address, this.#outputBytes);
+    this.#outputStale = true; // a view is made only when asked for: none per commit
+
   }
 
   drawImage(image: DecodedImage, src: Rect, dst: Rect, background: number): void {

@@ -24,6 +24,7 @@ export interface LoopcamExports {
   renderPattern(kind: number, dst: number, width: number, height: number, stride: number, frame: number, millis: number): void;
   packed422ToPlanar(src: number, y: number, u: number, v: number, pixels: number, uyvy: number): void;
   deinterleavePairs(src: number, u: number, v: number, pairs: number): void;
+  copyBytes(dst: number, src: number, bytes: number): void;
   readonly COLOUR_BYTES: WebAssembly.Global;
   readonly INPUT_OVERREAD: WebAssembly.Global;
   readonly [constant: `KERNEL_${string}` | `PATTERN_${string}` | `INPUT_${string}` | `FLAG_${string}`]: WebAssembly.Global;
@@ -59,11 +60,14 @@ export function wasmModule(): WebAssembly.Module {
  */
 export class WasmMemory {
   readonly memory: WebAssembly.Memory;
+  /** The buffer as of the last growth: a shared memory's `buffer` is a new object at every read. */
+  #buffer: ArrayBuffer | SharedArrayBuffer;
   #top = 0;
 
   /** A new memory, or (in the output thread) one made elsewhere: then only to read views of. */
   constructor(memory?: WebAssembly.Memory) {
     this.memory = memory ?? new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    this.#buffer = this.memory.buffer;
   }
 
   /** Keeps the module's static data (below `heapBase`) out of the allocator's way. */
@@ -78,11 +82,12 @@ export class WasmMemory {
   alloc(bytes: number): number {
     const start = this.#top;
     const end = align(start + bytes);
-    const have = this.memory.buffer.byteLength;
+    const have = this.#buffer.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
       try {
         this.memory.grow(pages);
+        this.#buffer = this.memory.buffer;
       } catch (cause) {
         throw new LoopcamError('OUT_OF_MEMORY',
           `could not grow WebAssembly memory to ${mib(end)} MiB (frames this large need that much; use a smaller size)`, { cause });
@@ -94,12 +99,13 @@ export class WasmMemory {
 
   /** A view of `length` bytes at `address`. */
   view(address: number, length: number): Uint8Array {
-    return new Uint8Array(this.memory.buffer, address, length);
+    if (address + length > this.#buffer.byteLength) this.#buffer = this.memory.buffer; // grown by another thread
+    return new Uint8Array(this.#buffer, address, length);
   }
 
   /** Whether a view taken earlier still looks at the whole of the current memory. */
   isCurrent(view: Uint8Array): boolean {
-    return view.buffer === this.memory.buffer;
+    return view.buffer === this.#buffer;
   }
 }
 

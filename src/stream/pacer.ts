@@ -24,9 +24,16 @@ export class Pacer {
   /** The next deadline's index. */
   #next = 0;
 
-  constructor(fps: number, start: number) {
+  /** `next`: the first deadline to serve (when another thread's pacer hands over). */
+  constructor(fps: number, start: number, next = 0) {
     this.periodMs = 1000 / fps;
     this.start = start;
+    this.#next = next;
+  }
+
+  /** The next deadline's index. */
+  get next(): number {
+    return this.#next;
   }
 
   deadline(index: number): number {

@@ -1,19 +1,52 @@
 /**
  * Where frames go: the V4L2 device, a Y4M file, raw frames on a file descriptor (stdout), or nowhere.
- * Every sink takes whole frames synchronously; none knows about pixels beyond the format table.
+ * None knows about pixels beyond the format table. Each built-in sink is opened (and closed) on the
+ * main thread and carries a `threadPlan`: plain data from which the output thread makes a writer of its
+ * own over the same file descriptor (thread-writers.ts), so frames go out from there.
  */
 import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
 import type { Range } from '../colour.js';
+import type { WasmMemory } from '../convert/wasm-module.js';
 import type { FormatName } from '../formats.js';
-import type { OutputDevice } from '../v4l2/output.js';
+import type { OutputDevice, SharedOutput } from '../v4l2/output.js';
 import { Y4mPlanes, y4mHeader } from './y4m.js';
 
+/**
+ * Where a Streamer's frames go. A sink of your own runs on the main thread, paced by the Streamer's
+ * clock there; loopcam's own sinks (device, y4m, raw, null) are written from the output thread.
+ */
 export interface Sink {
   /** For messages: "/dev/video10", "pattern.y4m", "stdout", "null". */
   readonly name: string;
-  write(frame: Uint8Array): void;
-  close(): void;
+  /**
+   * Writes one whole frame. The view is valid only during the call — or, if `write` returns a promise,
+   * until it settles: the Streamer writes nothing more to the sink until then (deadlines that pass
+   * meanwhile count as dropped). A rejection stops the stream with that error.
+   */
+  write(frame: Uint8Array): void | Promise<void>;
+  /** Called once, after the last write has settled; may return a promise the Streamer waits for. */
+  close(): void | Promise<void>;
+  /**
+   * How another thread can write this sink: a module to import there and plain data for its
+   * `threadWriter(data, memory)`. Without it the sink runs on the main thread.
+   */
+  readonly threadPlan?: ThreadPlan;
 }
+
+export interface ThreadPlan {
+  /** A module URL that exports `threadWriter(data, memory): FrameWriter`. */
+  readonly module: string;
+  /** Structured-cloneable; file descriptors stay owned (and closed) by the main thread. */
+  readonly data: ThreadSinkData;
+}
+
+export type ThreadSinkData =
+  | { kind: 'null' }
+  | { kind: 'raw'; fd: number }
+  | { kind: 'y4m'; fd: number; format: FormatName; width: number; height: number; planarAt: number }
+  | { kind: 'device'; output: SharedOutput };
+
+const WRITERS = new URL('./thread-writers.js', import.meta.url).href;
 
 export interface StreamShape {
   format: FormatName;
@@ -25,14 +58,17 @@ export interface StreamShape {
 
 export class NullSink implements Sink {
   readonly name = 'null';
+  readonly threadPlan: ThreadPlan = { module: WRITERS, data: { kind: 'null' } };
   write(): void {}
   close(): void {}
 }
 
 export class DeviceSink implements Sink {
   readonly name: string;
+  readonly threadPlan: ThreadPlan;
   constructor(readonly device: OutputDevice) {
     this.name = device.path;
+    this.threadPlan = { module: WRITERS, data: { kind: 'device', output: device.share() } };
   }
   write(frame: Uint8Array): void {
     this.device.writeFrame(frame);
@@ -46,7 +82,7 @@ export class DeviceSink implements Sink {
  * Writes all of `chunks` to `fd`, continuing after short writes (files and pipes, not devices). The
  * whole-write path allocates nothing.
  */
-function writeAll(fd: number, chunks: Uint8Array[]): void {
+export function writeAll(fd: number, chunks: Uint8Array[]): void {
   let total = 0;
   for (const chunk of chunks) total += chunk.length;
   let written = chunks.length === 1 ? writeSync(fd, chunks[0]!) : writevSync(fd, chunks);
@@ -67,9 +103,14 @@ function writeAll(fd: number, chunks: Uint8Array[]): void {
 }
 
 export class RawSink implements Sink {
-  constructor(readonly fd: number, readonly name = `fd ${fd}`) {}
+  readonly threadPlan: ThreadPlan;
+  constructor(readonly fd: number, readonly name = `fd ${fd}`) {
+    this.threadPlan = { module: WRITERS, data: { kind: 'raw', fd } };
+  }
+  readonly #chunks: Uint8Array[] = [new Uint8Array(0)];
   write(frame: Uint8Array): void {
-    writeAll(this.fd, [frame]);
+    this.#chunks[0] = frame; // one list, reused: no allocation per frame
+    writeAll(this.fd, this.#chunks);
   }
   close(): void {}
 }
@@ -77,13 +118,17 @@ export class RawSink implements Sink {
 export class Y4mSink implements Sink {
   readonly #fd: number;
   readonly #planes: Y4mPlanes;
+  readonly threadPlan: ThreadPlan;
   #closed = false;
 
-  constructor(readonly name: string, shape: StreamShape) {
+  /** `memory`: the stream's, when its frames are views of it (then they are repacked where they are). */
+  constructor(readonly name: string, shape: StreamShape, memory?: WasmMemory) {
     const header = y4mHeader(shape.format, shape.width, shape.height, shape.fps, shape.range); // refuses RGB first
-    this.#planes = new Y4mPlanes(shape.format, shape.width, shape.height);
+    const { format, width, height } = shape;
+    this.#planes = new Y4mPlanes(format, width, height, memory);
     this.#fd = openSync(name, 'w');
     writeAll(this.#fd, [Buffer.from(header)]);
+    this.threadPlan = { module: WRITERS, data: { kind: 'y4m', fd: this.#fd, format, width, height, planarAt: this.#planes.planarAt } };
   }
 
   write(frame: Uint8Array): void {

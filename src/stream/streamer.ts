@@ -1,27 +1,35 @@
 /**
  * The Streamer: a paced stream of the latest frame. The producer draws into `frame` and calls
- * `commit()` (one conversion, synchronous, never waiting) — or hands it a source with `play()`; a timer
+ * `commit()` (one conversion, synchronous, never waiting) — or hands it a source with `play()`; a clock
  * on absolute deadlines writes the latest converted frame to the sink at every tick, repeating it while
  * nothing new arrives, so readers never starve. Conversion happens once per committed frame, not per tick.
  * The placeholder shows only until the first frame: a frame committed before start() is the first out.
  *
- * Writes are synchronous and happen on the same thread as `commit()`, so a frame is never converted
- * while it is being written: no frame can be torn, and one output buffer suffices.
+ * Threads: conversion runs in `commit()`, on the producer's thread, into one of three output slots in
+ * WASM memory shared with the output thread (a lock-free triple buffer, block.ts): no frame is ever
+ * torn, none is copied. The clock starts on the main thread, so the first frame waits for nothing; for
+ * loopcam's own sinks the output thread takes it over once it is ready, and from then deadlines hold
+ * however long the producer's thread is busy. A sink of your own, or an injected clock, keeps the clock
+ * on the main thread.
  */
 import { EventEmitter } from 'node:events';
 import type { Matrix, Range } from '../colour.js';
 import { Converter, type Pattern, type Pixels } from '../convert/converter.js';
 import { describe } from '../convert/spec.js';
+import { WasmMemory } from '../convert/wasm-module.js';
 import { LoopcamError } from '../errors.js';
 import type { FormatName, InputName } from '../formats.js';
 import type { Fit } from '../sources/fit.js';
 import type { DecodedImage } from '../sources/image.js';
 import type { Source, SourceTarget } from '../sources/source.js';
 import { checkFps, openOutput } from '../v4l2/output.js';
-import { LATE_MS, monotonic, Pacer, type Clock } from './pacer.js';
+import { F, I, MAIN, RUNNING, StreamBlock, THREAD } from './block.js';
+import { outputThread, type OutputThread } from './output-thread.js';
+import { monotonic, Pacer, type Clock } from './pacer.js';
 import { DeviceSink, NullSink, RawSink, Y4mSink, type Sink } from './sinks.js';
 import { placeholderFrame } from './placeholder.js';
-import { LatenessWindow, type StreamStats } from './stats.js';
+import type { StreamStats } from './stats.js';
+import { Ticker } from './ticker.js';
 
 export type SinkOption =
   | { type: 'device'; device?: string | number }
@@ -56,7 +64,12 @@ export interface StreamerOptions {
   /** How long without a new frame counts as idle (default 1000 ms). */
   idleMs?: number;
   signal?: AbortSignal;
-  /** For tests: the clock and timer functions. */
+  /**
+   * Write frames from loopcam's output thread, so deadlines hold while your thread is busy (default
+   * true; it applies to loopcam's own sinks with the real clock). false: everything on this thread.
+   */
+  outputThread?: boolean;
+  /** For tests: the clock and timer functions (the clock then stays on the main thread). */
   clock?: Clock;
   timers?: { setTimeout: (fn: () => void, ms: number) => unknown; clearTimeout: (handle: unknown) => void };
 }
@@ -85,20 +98,28 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   readonly options: Readonly<StreamerOptions>;
   readonly fps: number;
   #converter: Converter;
+  /** One converter per input held so far (useInput switches between them without allocating again). */
+  readonly #converters = new Map<InputName, Converter>();
+  /** WASM memory shared by the converters, the output slots and the output thread. */
+  readonly #memory = new WasmMemory();
+  /** Slot addresses; what the producer, the clock and the middle hold is in the block. */
+  readonly #slots: readonly number[];
+  readonly #block = StreamBlock.initial();
+  /** The slot the producer converts into. */
+  #writing = 1;
+  #placeholderAt = 0;
   readonly #clock: Clock;
   readonly #timers: NonNullable<StreamerOptions['timers']>;
-  readonly #lateness = new LatenessWindow();
   #sink: Sink | undefined;
-  #pacer: Pacer | undefined;
+  #ticker: Ticker | undefined;
   #timer: unknown;
+  #thread: { readonly handle: OutputThread; readonly id: number } | undefined;
   #state: State = 'new';
-  #placeholder: Uint8Array | undefined;
   #playing: AbortController | undefined;
-  #fresh = false;
-  #lastCommit = -Infinity;
   #error: unknown;
   #waiters: (() => void)[] = [];
-  #stats: StreamStats = { framesOut: 0, framesIn: 0, repeated: 0, late: 0, dropped: 0, fps: 0, latenessP50Ms: 0, latenessP99Ms: 0, driftMs: 0 };
+  #seenTicks = 0;
+  #watching = false;
   #lastStatsEmit = 0;
 
   constructor(options: StreamerOptions) {
@@ -114,12 +135,22 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     }
     this.options = options;
     this.fps = fps;
-    this.#converter = new Converter({
+    const converter = new Converter({
       width: options.width, height: options.height, input: options.input, format: options.format, matrix: options.matrix, range: options.range,
       mirror: options.mirror, flipY: options.flipY,
-    });
+    }, this.#memory);
+    const bytes = converter.layout.sizeImage;
+    this.#slots = [0, 1, 2].map(() => this.#memory.alloc(bytes));
+    converter.target(this.#slots[this.#writing]!);
+    this.#converter = converter;
+    this.#converters.set(converter.spec.input, converter);
+    this.#block.nums[F.LAST_COMMIT] = -Infinity;
     this.#clock = options.clock ?? monotonic;
     this.#timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    // Events need the output thread's ticks on this thread only while someone listens.
+    this.on('newListener', (event) => {
+      if (event === 'frame' || event === 'stats') queueMicrotask(() => void this.#watch());
+    });
   }
 
   /**
@@ -132,9 +163,14 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     this.#state = 'running';
     this.options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
     if (this.options.signal?.aborted) return this.stop();
-    this.#pacer = new Pacer(this.fps, this.#clock());
-    this.#lastStatsEmit = this.#pacer.start;
+    const pacer = new Pacer(this.fps, this.#clock());
+    this.#block.nums[F.START] = pacer.start;
+    this.#lastStatsEmit = pacer.start;
+    const frames = { slots: this.#slots.map((at) => this.#memory.view(at, this.#converter.layout.sizeImage)), idleMs: this.options.idleMs ?? 1000,
+      placeholder: this.#placeholderAt ? this.#memory.view(this.#placeholderAt, this.#converter.layout.sizeImage) : undefined };
+    this.#ticker = new Ticker(this.#block, pacer, this.#sink!, frames, this.#clock, (error) => this.#fail(error));
     this.#onTimer();
+    if (this.#state === 'running' && this.#threadable()) setImmediate(() => this.#prepareThread(frames.idleMs));
   }
 
   /** The input frame to draw into (a view of WASM memory). Read it again after each commit. */
@@ -154,7 +190,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     this.#converter.drawImage(image, fit, this.options.placeholder ?? [0, 0, 0]);
   }
 
-  /** Converts `frame` and publishes it as the latest frame. Never waits. */
+  /** Converts `frame` and publishes it as the latest frame. Never waits. `frame` keeps its content. */
   commit(): void {
     this.#check();
     this.#converter.convert();
@@ -176,11 +212,14 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     this.#check();
     const old = this.#converter;
     if (old.spec.input === input) return;
-    const { width, height, format, matrix, range } = old.spec;
-    const next = new Converter({ width, height, input, format, matrix, range, mirror: old.spec.mirror, flipY: old.spec.flipY });
-    next.output.set(old.output);
+    let next = this.#converters.get(input);
+    if (!next) {
+      const { width, height, format, matrix, range, mirror, flipY } = old.spec;
+      next = new Converter({ width, height, input, format, matrix, range, mirror, flipY }, this.#memory);
+      this.#converters.set(input, next);
+    }
+    next.target(this.#slots[this.#writing]!);
     this.#converter = next;
-    old.dispose();
   }
 
   /**
@@ -221,12 +260,12 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
         this.#timers.clearTimeout(waited);
         // A source that failed before any frame starts nothing; one that ended empty starts only a camera
         // that holds (it shows the placeholder).
-        const empty = outcome !== undefined && this.#stats.framesIn === 0;
+        const empty = outcome !== undefined && this.#block.nums[F.FRAMES_IN] === 0;
         if (this.#state === 'new' && !(empty && (outcome === 'failed' || end === 'stop'))) await this.start();
       }
       await playing;
       if (end === 'stop' && !signal.aborted && this.#state !== 'stopped') {
-        if (this.#fresh && this.#state === 'running') await this.nextFrame(); // the last frame reaches the sink first
+        if (this.#fresh() && this.#state === 'running') await this.nextFrame(); // the last frame reaches the sink first
         await this.stop();
       }
     } finally {
@@ -238,16 +277,20 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   /** Resolves at the next output tick (after its write): a producer's way to keep pace. */
   nextFrame(): Promise<void> {
     this.#check();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    const next = new Promise<void>((resolve) => this.#waiters.push(resolve));
+    void this.#watch();
+    return next;
   }
 
   get stats(): StreamStats {
-    const s = this.#stats;
-    const elapsed = this.#pacer ? (this.#clock() - this.#pacer.start) / 1000 : 0;
-    s.fps = elapsed > 0 ? s.framesOut / elapsed : 0;
-    s.latenessP50Ms = this.#lateness.percentile(50);
-    s.latenessP99Ms = this.#lateness.percentile(99);
-    return { ...s };
+    const n = this.#block.nums;
+    const framesOut = n[F.FRAMES_OUT]!;
+    const elapsed = this.#ticker ? (this.#clock() - n[F.START]!) / 1000 : 0;
+    return {
+      framesOut, framesIn: n[F.FRAMES_IN]!, repeated: n[F.REPEATED]!, late: n[F.LATE]!, dropped: n[F.DROPPED]!,
+      fps: elapsed > 0 ? framesOut / elapsed : 0,
+      latenessP50Ms: this.#block.percentile(50), latenessP99Ms: this.#block.percentile(99), driftMs: n[F.DRIFT]!,
+    };
   }
 
   /** Stops the clock and any play, writes nothing more, releases the sink, emits close (with the final stats). Safe to call twice. */
@@ -258,11 +301,15 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
     this.#timer = undefined;
     try {
-      this.#sink?.close();
+      // Nothing is written after this: the thread has let go, a pending write has settled.
+      if (this.#thread) await this.#thread.handle.remove(this.#thread.id, this.#block);
+      await this.#ticker?.settled();
+      await this.#sink?.close();
     } finally {
       this.#sink = undefined;
-      this.#converter.dispose();
+      for (const converter of this.#converters.values()) converter.dispose();
       for (const w of this.#waiters.splice(0)) w();
+      Atomics.notify(this.#block.ints, I.TICKS); // wakes #watch
       this.emit('close', this.stats);
     }
   }
@@ -306,10 +353,15 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     if (this.#sink) return;
     this.#sink = this.#openSink();
     const { format, width, height, matrix, range } = this.#converter.spec;
+    const { sizeImage } = this.#converter.layout;
     const colour = this.options.placeholder ?? [0, 0, 0];
-    // Until the first commit the output frame itself shows the placeholder; a copy of its own only for idle: 'placeholder'.
-    if (this.#stats.framesIn === 0) placeholderFrame(format, width, height, colour, matrix, range, this.#converter.output);
-    if (this.options.idle === 'placeholder') this.#placeholder = placeholderFrame(format, width, height, colour, matrix, range);
+    // Until the first commit the clock's slot shows the placeholder (drawn only if no frame came yet);
+    // a copy of its own only for idle: 'placeholder'.
+    if (this.#block.nums[F.FRAMES_IN] === 0) placeholderFrame(format, width, height, colour, matrix, range, this.#memory.view(this.#slots[0]!, sizeImage));
+    if (this.options.idle === 'placeholder') {
+      this.#placeholderAt = this.#memory.alloc(sizeImage);
+      placeholderFrame(format, width, height, colour, matrix, range, this.#memory.view(this.#placeholderAt, sizeImage));
+    }
   }
 
   #sinkKind(): 'device' | 'file' | 'custom' {
@@ -325,9 +377,79 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   }
 
   #published(): void {
-    this.#fresh = true;
-    this.#lastCommit = this.#clock();
-    this.#stats.framesIn++;
+    const n = this.#block.nums;
+    n[F.LAST_COMMIT] = this.#clock();
+    n[F.FRAMES_IN]++;
+    this.#writing = this.#block.publish(this.#writing);
+    this.#converter.target(this.#slots[this.#writing]!);
+  }
+
+  /** Whether a committed frame has not reached the sink yet. */
+  #fresh(): boolean {
+    return (Atomics.load(this.#block.ints, I.MIDDLE) & 4) !== 0;
+  }
+
+  #threadable(): boolean {
+    const o = this.options;
+    return o.outputThread !== false && o.clock === undefined && o.timers === undefined && this.#sink?.threadPlan !== undefined &&
+      process.env.LOOPCAM_OUTPUT_THREAD !== '0';
+  }
+
+  /** Hands the stream to the output thread to prepare; the clock moves there at the first tick after. */
+  #prepareThread(idleMs: number): void {
+    if (this.#state !== 'running' || !this.#sink?.threadPlan) return;
+    try {
+      const handle = outputThread();
+      const id = handle.add({
+        block: this.#block.buffer, memory: this.#memory.memory, plan: this.#sink.threadPlan, slots: [...this.#slots],
+        frameBytes: this.#converter.layout.sizeImage, placeholderAt: this.#placeholderAt, idleMs, fps: this.fps,
+      }, (error) => this.#fail(error));
+      this.#thread = { handle, id };
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** At a tick on this thread: gives the clock to the output thread if it is ready. */
+  #handOver(): boolean {
+    const { ints } = this.#block;
+    if (!this.#thread || Atomics.load(ints, I.PREPARED) !== 1 || Atomics.load(ints, I.STATE) !== RUNNING) return false;
+    ints[I.NEXT] = this.#ticker!.pacer.next;
+    Atomics.store(ints, I.OWNER, THREAD);
+    this.#thread.handle.ring();
+    void this.#watch();
+    return true;
+  }
+
+  /** After ticks: resolves nextFrame() waiters and emits 'frame' and 'stats'. */
+  #afterTicks(): void {
+    const ticks = Atomics.load(this.#block.ints, I.TICKS);
+    if (ticks === this.#seenTicks) return;
+    this.#seenTicks = ticks;
+    if (this.#waiters.length) for (const w of this.#waiters.splice(0)) w();
+    if (this.listenerCount('frame')) this.emit('frame', this.#block.nums[F.FRAMES_OUT]);
+    const now = this.#clock();
+    if (now - this.#lastStatsEmit >= 1000 && this.listenerCount('stats')) {
+      this.#lastStatsEmit = now;
+      this.emit('stats', this.stats);
+    }
+  }
+
+  /** While the output thread runs the clock and someone waits or listens: follows its ticks here. */
+  async #watch(): Promise<void> {
+    if (this.#watching) return;
+    this.#watching = true;
+    const { ints } = this.#block;
+    try {
+      while (this.#state === 'running' && Atomics.load(ints, I.OWNER) === THREAD &&
+        (this.#waiters.length || this.listenerCount('frame') || this.listenerCount('stats'))) {
+        const wait = Atomics.waitAsync(ints, I.TICKS, this.#seenTicks);
+        if (wait.async) await wait.value;
+        this.#afterTicks();
+      }
+    } finally {
+      this.#watching = false;
+    }
   }
 
   #openSink(): Sink {
@@ -340,7 +462,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       case 'device':
         return new DeviceSink(openOutput({ device: sink.device ?? o.device, width, height, format: shape.format, fps: this.fps, matrix: o.matrix, range: o.range }));
       case 'y4m':
-        return new Y4mSink(sink.path, shape);
+        return new Y4mSink(sink.path, shape, this.#memory);
       case 'raw':
         return new RawSink(sink.fd ?? 1, sink.fd === undefined || sink.fd === 1 ? 'stdout' : `fd ${sink.fd}`);
       case 'null':
@@ -352,40 +474,19 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
 
   #onTimer = (): void => {
     this.#timer = undefined;
-    if (this.#state !== 'running') return;
-    const now = this.#clock();
-    const wake = this.#pacer!.wake(now);
-    if (wake.write) {
-      try {
-        this.#writeTick(now, wake.latenessMs, wake.skipped);
-      } catch (error) {
-        this.#fail(error);
-        return;
-      }
+    if (this.#state !== 'running' || Atomics.load(this.#block.ints, I.OWNER) !== MAIN) return;
+    let waitMs: number;
+    try {
+      waitMs = this.#ticker!.tick();
+    } catch (error) {
+      this.#fail(error);
+      return;
     }
+    this.#afterTicks();
+    if (this.#state !== 'running' || this.#handOver()) return;
     // setTimeout counts whole milliseconds and never fires early by its own clock: round down.
-    this.#timer = this.#timers.setTimeout(this.#onTimer, Math.floor(this.#pacer!.untilNext(this.#clock())));
+    this.#timer = this.#timers.setTimeout(this.#onTimer, Math.floor(waitMs));
   };
-
-  #writeTick(now: number, latenessMs: number, skipped: number): void {
-    const s = this.#stats;
-    const idle = this.options.idle === 'placeholder' && now - this.#lastCommit > (this.options.idleMs ?? 1000);
-    const frame = idle ? this.#placeholder! : this.#converter.output;
-    if (!this.#fresh && s.framesIn > 0) s.repeated++;
-    this.#fresh = false;
-    this.#sink!.write(frame);
-    s.framesOut++;
-    s.dropped += skipped;
-    if (latenessMs > LATE_MS) s.late++;
-    this.#lateness.add(latenessMs);
-    s.driftMs = latenessMs;
-    if (this.#waiters.length) for (const w of this.#waiters.splice(0)) w();
-    if (this.listenerCount('frame')) this.emit('frame', s.framesOut);
-    if (now - this.#lastStatsEmit >= 1000 && this.listenerCount('stats')) {
-      this.#lastStatsEmit = now;
-      this.emit('stats', this.stats);
-    }
-  }
 
   #fail(error: unknown): void {
     this.#error = error;

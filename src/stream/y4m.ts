@@ -6,7 +6,7 @@
  */
 import type { Range } from '../colour.js';
 import { frameLayout, type FormatName, type FrameLayout } from '../formats.js';
-import { WasmInstance } from '../convert/wasm-module.js';
+import { WasmInstance, type WasmMemory } from '../convert/wasm-module.js';
 import { timePerFrame } from '../v4l2/output.js';
 
 const COLOUR_TAGS: Partial<Record<FormatName, string>> = {
@@ -26,36 +26,50 @@ export function y4mHeader(format: FormatName, width: number, height: number, fps
 }
 
 interface Repacker {
-  /** Where the frame is copied in. */
-  input: Uint8Array;
-  run(): void;
+  /** Where the planes go. */
+  readonly planarAt: number;
+  /** Repacks the frame at `address`. */
+  run(address: number): void;
   /** The FRAME marker and the planes, one view. */
-  chunks: Uint8Array[];
+  readonly chunks: Uint8Array[];
 }
 
 /**
  * Turns one frame into the chunks of a Y4M frame — the FRAME marker, then the planes in Y, U, V order —
  * for one writev, with no allocation per frame. I420 and gray frames are Y4M's layout already; YV12's
- * planes are reordered by reference; packed 4:2:2 and NV12 are repacked in WASM (a copy in, one pass of
- * byte shuffles) into planes laid out once.
+ * planes are reordered by reference; packed 4:2:2 and NV12 are repacked in WASM (one pass of byte
+ * shuffles) into planes laid out once. Over a stream's memory (`memory`), frames are views of it and
+ * are repacked where they lie; otherwise each is copied into a memory of the repacker's own first.
  */
 export class Y4mPlanes {
   readonly #layout: FrameLayout;
   readonly #repack: Repacker | undefined;
+  /** Without a shared memory: where frames are copied in. */
+  #input: Uint8Array | undefined;
+  #inputAt = 0;
   // The chunk list is reused; YV12's plane views are re-taken only when a different frame buffer comes.
   #chunks: Uint8Array[] = [FRAME_MARKER];
   #frame: Uint8Array | undefined;
 
-  constructor(readonly format: FormatName, width: number, height: number) {
+  /**
+   * `memory`: the stream's (frames are views of it); `planarAt`: where in it the planes go, when laid
+   * out already (the output thread's copy of a repacker the main thread made).
+   */
+  constructor(readonly format: FormatName, width: number, height: number, memory?: WasmMemory, planarAt?: number) {
     this.#layout = frameLayout(format, width, height);
     if (!COLOUR_TAGS[format]) throw new RangeError(`Y4M carries planar YUV only, not ${format}`);
-    if (format === 'yuyv' || format === 'uyvy' || format === 'nv12') this.#repack = this.#repacker(format, width, height);
+    if (format === 'yuyv' || format === 'uyvy' || format === 'nv12') this.#repack = this.#repacker(format, width, height, memory, planarAt);
+  }
+
+  /** Where the planes are written in the memory (0 when the format needs no repacking). */
+  get planarAt(): number {
+    return this.#repack?.planarAt ?? 0;
   }
 
   chunks(frame: Uint8Array): Uint8Array[] {
     if (this.#repack) {
-      this.#repack.input.set(frame);
-      this.#repack.run();
+      if (this.#input) this.#input.set(frame);
+      this.#repack.run(this.#input ? this.#inputAt : frame.byteOffset);
       return this.#repack.chunks;
     }
     if (frame !== this.#frame) {
@@ -67,24 +81,25 @@ export class Y4mPlanes {
     return this.#chunks;
   }
 
-  #repacker(format: 'yuyv' | 'uyvy' | 'nv12', width: number, height: number): Repacker {
-    const wasm = new WasmInstance();
-    const size = this.#layout.sizeImage;
+  #repacker(format: 'yuyv' | 'uyvy' | 'nv12', width: number, height: number, memory: WasmMemory | undefined, planarAt: number | undefined): Repacker {
+    const wasm = new WasmInstance(memory);
     const luma = width * height;
     const chroma = format === 'nv12' ? luma / 4 : luma / 2;
-    const inAt = wasm.alloc(size);
-    const outAt = wasm.alloc(luma + 2 * chroma);
+    const outAt = planarAt ?? wasm.alloc(luma + 2 * chroma);
+    if (!memory) {
+      this.#inputAt = wasm.alloc(this.#layout.sizeImage);
+      this.#input = wasm.view(this.#inputAt, this.#layout.sizeImage);
+    }
     const [y, u, v] = [outAt, outAt + luma, outAt + luma + chroma];
     const x = wasm.exports;
-    // Memory never grows after these allocations, so views taken now stay valid.
-    const [lumaIn, lumaOut] = [wasm.view(inAt, luma), wasm.view(y, luma)];
     const run = format === 'nv12'
-      ? () => {
+      ? (at: number) => {
         // NV12's Y plane is planar already: moved beside the chroma, so one view holds all three planes.
-        lumaOut.set(lumaIn);
-        x.deinterleavePairs(inAt + luma, u, v, chroma);
+        x.copyBytes(y, at, luma);
+        x.deinterleavePairs(at + luma, u, v, chroma);
       }
-      : () => x.packed422ToPlanar(inAt, y, u, v, luma, format === 'uyvy' ? 1 : 0);
-    return { input: wasm.view(inAt, size), run, chunks: [FRAME_MARKER, wasm.view(outAt, luma + 2 * chroma)] };
+      : (at: number) => x.packed422ToPlanar(at, y, u, v, luma, format === 'uyvy' ? 1 : 0);
+    // Views of the planes taken now: allocations made later (elsewhere in a shared memory) do not move them.
+    return { planarAt: outAt, run, chunks: [FRAME_MARKER, wasm.view(outAt, luma + 2 * chroma)] };
   }
 }

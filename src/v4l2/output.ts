@@ -51,6 +51,15 @@ export interface Negotiated {
 
 const MAX_EAGAIN_MS = 1000;
 
+/** An open output as plain data, for another thread to write frames to (the opener keeps and closes the fd). */
+export interface SharedOutput {
+  fd: number;
+  path: string;
+  device: DeviceInfo;
+  negotiated: Negotiated;
+  layout: FrameLayout;
+}
+
 export class OutputDevice implements Disposable {
   readonly path: string;
   readonly device: DeviceInfo;
@@ -112,6 +121,12 @@ export class OutputDevice implements Disposable {
     }
   }
 
+  /** This output as plain data for another thread (see `adoptOutput`); this object still owns the fd. */
+  share(): SharedOutput {
+    if (this.#fd === undefined) throw new LoopcamError('DISPOSED', `${this.path} was closed: open it again with openOutput()`);
+    return { fd: this.#fd, path: this.path, device: this.device, negotiated: this.negotiated, layout: this.#layout };
+  }
+
   /** Releases the device. Safe to call twice. */
   close(): void {
     if (this.#fd === undefined) return;
@@ -123,6 +138,15 @@ export class OutputDevice implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/**
+ * Another thread's writer of an output opened elsewhere: the same whole-frame writes and errors. It must
+ * not be closed here (the opener closes the fd, after this thread stopped writing).
+ */
+export function adoptOutput(shared: SharedOutput, sys: System = realSystem): Pick<OutputDevice, 'writeFrame'> {
+  const device = new OutputDevice(shared.fd, shared.path, shared.device, shared.negotiated, [], shared.layout, sys);
+  return { writeFrame: (frame) => device.writeFrame(frame) };
 }
 
 /** `fps` as V4L2's time per frame: 30 → 1/30, 29.97 → 1000/29970 reduced. */

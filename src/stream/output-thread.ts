@@ -1,0 +1,106 @@
+/**
+ * The main thread's side of the output thread: one worker for every Streamer of the process (a worker
+ * costs ≈ 50 ms and some megabytes to start; one writes many cameras' frames), started when the first
+ * stream asks for it. It keeps the process alive exactly while it holds streams.
+ */
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { LoopcamError } from '../errors.js';
+import { FAILED, I, STOPPED, STOPPING, THREAD, type StreamBlock } from './block.js';
+import { reviveError, type AddStream, type ThreadReport } from './thread-messages.js';
+
+/** How long stop() waits for the thread to let go of a stream (a device write retries EAGAIN up to 1 s). */
+const LET_GO_MS = 5000;
+
+export class OutputThread {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #bell = new Int32Array(new SharedArrayBuffer(4));
+  readonly #failures = new Map<number, (error: Error) => void>();
+  #nextId = 1;
+  #dead: Error | undefined;
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    this.#worker = new Worker(new URL('./output-worker.js', import.meta.url), {
+      workerData: { bell: this.#bell.buffer, origin: performance.timeOrigin, port: port2 },
+      transferList: [port2],
+      name: 'loopcam output',
+    });
+    port1.on('message', (m: ThreadReport) => {
+      const onError = this.#failures.get(m.id);
+      this.#forget(m.id);
+      onError?.(reviveError(m.error));
+    });
+    const died = (cause: unknown) => {
+      this.#dead = new LoopcamError('OUTPUT_THREAD', `loopcam's output thread stopped (${cause instanceof Error ? cause.message : String(cause)}): this is a bug in loopcam, please report it`,
+        { cause });
+      if (thread === this) thread = undefined;
+      for (const [id, onError] of this.#failures) {
+        this.#forget(id);
+        onError(this.#dead);
+      }
+    };
+    this.#worker.on('error', died);
+    this.#worker.on('exit', (code) => died(new Error(`exit code ${code}`)));
+    this.#unref();
+  }
+
+  /** Hands a stream to the thread to prepare; it sets PREPARED in the block when it can take the clock. */
+  add(stream: Omit<AddStream, 'id'>, onError: (error: Error) => void): number {
+    if (this.#dead) throw this.#dead;
+    const id = this.#nextId++;
+    this.#failures.set(id, onError);
+    this.#worker.ref();
+    this.#port.ref();
+    this.#port.postMessage({ ...stream, id } satisfies AddStream);
+    this.ring();
+    return id;
+  }
+
+  /** Wakes the thread: a stream was handed over or asked to stop. */
+  ring(): void {
+    Atomics.add(this.#bell, 0, 1);
+    Atomics.notify(this.#bell, 0);
+  }
+
+  /** Asks the thread to let go of a stream; resolves once it writes no more (and can have its fd closed). */
+  async remove(id: number, block: StreamBlock): Promise<void> {
+    if (!this.#failures.has(id)) return;
+    // Still counted (so the worker keeps the process alive) until the thread has let go.
+    this.#failures.set(id, () => {});
+    try {
+      const { ints } = block;
+      if (Atomics.compareExchange(ints, I.STATE, 0, STOPPING) !== 0) return; // failed already
+      this.ring();
+      // Until it owns the clock the thread never writes: nothing to wait for.
+      if (Atomics.load(ints, I.OWNER) !== THREAD || this.#dead) return;
+      const deadline = performance.now() + LET_GO_MS;
+      for (let state = Atomics.load(ints, I.STATE); state !== STOPPED && state !== FAILED; state = Atomics.load(ints, I.STATE)) {
+        const left = deadline - performance.now();
+        if (left <= 0) throw new LoopcamError('OUTPUT_THREAD', `loopcam's output thread did not let go of a stream within ${LET_GO_MS / 1000} s (a write is stuck)`);
+        const wait = Atomics.waitAsync(ints, I.STATE, state, left);
+        if (wait.async) await wait.value;
+      }
+    } finally {
+      this.#forget(id);
+    }
+  }
+
+  #forget(id: number): void {
+    this.#failures.delete(id);
+    if (this.#failures.size === 0) this.#unref();
+  }
+
+  #unref(): void {
+    this.#worker.unref();
+    this.#port.unref();
+  }
+}
+
+let thread: OutputThread | undefined;
+
+/** The process's output thread, started on first use. */
+export function outputThread(): OutputThread {
+  return (thread ??= new OutputThread());
+}

@@ -1,0 +1,81 @@
+/**
+ * The output thread: runs the clock of every stream handed to it and writes each stream's latest frame
+ * at its deadlines, however busy the main thread is. It sleeps in Atomics.wait until the next deadline
+ * or the doorbell (rung when a stream is handed over or asked to stop) and takes its messages
+ * synchronously, so no event-loop turn stands between a deadline and its write.
+ */
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { WasmMemory } from '../convert/wasm-module.js';
+import { F, FAILED, I, STOPPED, STOPPING, StreamBlock, THREAD } from './block.js';
+import { Pacer } from './pacer.js';
+import { Ticker, type FrameWriter, type TickerFrames } from './ticker.js';
+import { serialiseError, type AddStream, type ThreadReport } from './thread-messages.js';
+
+const { bell: bellBuffer, origin, port } = workerData as { bell: SharedArrayBuffer; origin: number; port: MessagePort };
+const bell = new Int32Array(bellBuffer);
+/** The main thread's performance.now(), read here (both count from the same monotonic clock). */
+const clock = () => performance.timeOrigin + performance.now() - origin;
+
+interface Stream {
+  readonly id: number;
+  readonly block: StreamBlock;
+  readonly fps: number;
+  readonly writer: FrameWriter;
+  readonly frames: TickerFrames;
+  ticker?: Ticker;
+}
+
+const streams = new Map<number, Stream>();
+
+function report(message: ThreadReport): void {
+  port.postMessage(message);
+}
+
+function fail(stream: Stream, error: unknown): void {
+  streams.delete(stream.id);
+  Atomics.store(stream.block.ints, I.STATE, FAILED);
+  Atomics.notify(stream.block.ints, I.STATE);
+  report({ id: stream.id, error: serialiseError(error) });
+}
+
+/** Makes the stream's writer and views; the main thread hands the clock over once PREPARED is set. */
+async function add(m: AddStream): Promise<void> {
+  const block = new StreamBlock(m.block);
+  try {
+    const { threadWriter } = (await import(m.plan.module)) as { threadWriter: (data: unknown, memory: WebAssembly.Memory) => FrameWriter };
+    const writer = threadWriter(m.plan.data, m.memory);
+    const memory = new WasmMemory(m.memory);
+    const slots = m.slots.map((at) => memory.view(at, m.frameBytes));
+    const placeholder = m.placeholderAt ? memory.view(m.placeholderAt, m.frameBytes) : undefined;
+    streams.set(m.id, { id: m.id, block, fps: m.fps, writer, frames: { slots, placeholder, idleMs: m.idleMs } });
+    Atomics.store(block.ints, I.PREPARED, 1);
+  } catch (error) {
+    fail({ id: m.id, block } as Stream, error);
+  }
+}
+
+for (;;) {
+  const rung = Atomics.load(bell, 0);
+  const adding: Promise<void>[] = [];
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) adding.push(add(m.message as AddStream));
+  if (adding.length) await Promise.all(adding);
+  let sleepMs = Infinity;
+  for (const stream of streams.values()) {
+    const { ints, nums } = stream.block;
+    if (Atomics.load(ints, I.STATE) === STOPPING) {
+      streams.delete(stream.id);
+      Atomics.store(ints, I.STATE, STOPPED);
+      Atomics.notify(ints, I.STATE);
+      continue;
+    }
+    if (Atomics.load(ints, I.OWNER) !== THREAD) continue;
+    stream.ticker ??= new Ticker(stream.block, new Pacer(stream.fps, nums[F.START]!, ints[I.NEXT]!), stream.writer, stream.frames, clock,
+      (error) => fail(stream, error));
+    try {
+      sleepMs = Math.min(sleepMs, stream.ticker.tick());
+    } catch (error) {
+      fail(stream, error);
+    }
+  }
+  Atomics.wait(bell, 0, rung, sleepMs);
+}

@@ -1,0 +1,33 @@
+/**
+ * The output thread's writers for loopcam's own sinks, made from their `threadPlan` data: the same
+ * writes as the sinks in sinks.ts, over file descriptors the main thread opened and will close.
+ */
+import { WasmMemory } from '../convert/wasm-module.js';
+import { adoptOutput } from '../v4l2/output.js';
+import { writeAll, type ThreadSinkData } from './sinks.js';
+import type { FrameWriter } from './ticker.js';
+import { Y4mPlanes } from './y4m.js';
+
+export function threadWriter(data: ThreadSinkData, memory: WebAssembly.Memory): FrameWriter {
+  switch (data.kind) {
+    case 'null':
+      return { write() {} };
+    case 'raw': {
+      const chunks: Uint8Array[] = [new Uint8Array(0)];
+      return {
+        write(frame) {
+          chunks[0] = frame;
+          writeAll(data.fd, chunks);
+        },
+      };
+    }
+    case 'y4m': {
+      const planes = new Y4mPlanes(data.format, data.width, data.height, new WasmMemory(memory), data.planarAt);
+      return { write: (frame) => writeAll(data.fd, planes.chunks(frame)) };
+    }
+    case 'device': {
+      const output = adoptOutput(data.output);
+      return { write: (frame) => output.writeFrame(frame) };
+    }
+  }
+}
