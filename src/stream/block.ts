@@ -14,16 +14,18 @@ export const I = {
   MIDDLE: 0,
   /** The slot the clock reads (writes to the sink). */
   READ: 1,
-  /** Who runs the clock: MAIN or THREAD. */
+  /**
+   * Who runs the clock: MAIN, TICKING (the main thread is in a tick: the thread must not take over
+   * now), or THREAD. The thread takes the clock itself, with a compare-and-swap from MAIN, as soon as it
+   * is ready — it need not wait for a busy main thread to hand it over.
+   */
   OWNER: 2,
   /** RUNNING, STOPPING (asked to stop), STOPPED (the thread let go), FAILED. */
   STATE: 3,
   /** Writes so far; notified after each (nextFrame() waits on it). */
   TICKS: 4,
-  /** The pacer's next deadline index, at the handover to the thread. */
+  /** The main thread's pacer's next deadline index, stored after each of its ticks. */
   NEXT: 5,
-  /** 1 when the output thread is ready to take the clock over. */
-  PREPARED: 6,
 } as const;
 
 /** Float64 numbers (milliseconds on the producer's performance.now(), counts). */
@@ -44,6 +46,7 @@ export const F = {
 export const FRESH = 4;
 export const MAIN = 0;
 export const THREAD = 1;
+export const TICKING = 2;
 export const RUNNING = 0;
 export const STOPPING = 1;
 export const STOPPED = 2;

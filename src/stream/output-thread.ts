@@ -5,7 +5,7 @@
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { LoopcamError } from '../errors.js';
-import { FAILED, I, STOPPED, STOPPING, THREAD, type StreamBlock } from './block.js';
+import { FAILED, I, MAIN, STOPPED, STOPPING, TICKING, type StreamBlock } from './block.js';
 import { reviveError, type AddStream, type ThreadReport } from './thread-messages.js';
 
 /** How long stop() waits for the thread to let go of a stream (a device write retries EAGAIN up to 1 s). */
@@ -46,7 +46,7 @@ export class OutputThread {
     this.#unref();
   }
 
-  /** Hands a stream to the thread to prepare; it sets PREPARED in the block when it can take the clock. */
+  /** Hands a stream to the thread, which takes its clock over when ready. */
   add(stream: Omit<AddStream, 'id'>, onError: (error: Error) => void): number {
     if (this.#dead) throw this.#dead;
     const id = this.#nextId++;
@@ -58,7 +58,7 @@ export class OutputThread {
     return id;
   }
 
-  /** Wakes the thread: a stream was handed over or asked to stop. */
+  /** Wakes the thread: a stream was added or asked to stop. */
   ring(): void {
     Atomics.add(this.#bell, 0, 1);
     Atomics.notify(this.#bell, 0);
@@ -73,8 +73,8 @@ export class OutputThread {
       const { ints } = block;
       if (Atomics.compareExchange(ints, I.STATE, 0, STOPPING) !== 0) return; // failed already
       this.ring();
-      // Until it owns the clock the thread never writes: nothing to wait for.
-      if (Atomics.load(ints, I.OWNER) !== THREAD || this.#dead) return;
+      // Claims the clock for good if the thread has not taken it: then it never writes, nothing to wait for.
+      if (Atomics.compareExchange(ints, I.OWNER, MAIN, TICKING) === MAIN || this.#dead) return;
       const deadline = performance.now() + LET_GO_MS;
       for (let state = Atomics.load(ints, I.STATE); state !== STOPPED && state !== FAILED; state = Atomics.load(ints, I.STATE)) {
         const left = deadline - performance.now();

@@ -6,7 +6,7 @@
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { WasmMemory } from '../convert/wasm-module.js';
-import { F, FAILED, I, STOPPED, STOPPING, StreamBlock, THREAD } from './block.js';
+import { F, FAILED, I, MAIN, STOPPED, STOPPING, StreamBlock, THREAD } from './block.js';
 import { Pacer } from './pacer.js';
 import { Ticker, type FrameWriter, type TickerFrames } from './ticker.js';
 import { serialiseError, type AddStream, type ThreadReport } from './thread-messages.js';
@@ -38,7 +38,7 @@ function fail(stream: Stream, error: unknown): void {
   report({ id: stream.id, error: serialiseError(error) });
 }
 
-/** Makes the stream's writer and views; the main thread hands the clock over once PREPARED is set. */
+/** Makes the stream's writer and views; the loop then takes the clock over. */
 async function add(m: AddStream): Promise<void> {
   const block = new StreamBlock(m.block);
   try {
@@ -48,7 +48,6 @@ async function add(m: AddStream): Promise<void> {
     const slots = m.slots.map((at) => memory.view(at, m.frameBytes));
     const placeholder = m.placeholderAt ? memory.view(m.placeholderAt, m.frameBytes) : undefined;
     streams.set(m.id, { id: m.id, block, fps: m.fps, writer, frames: { slots, placeholder, idleMs: m.idleMs } });
-    Atomics.store(block.ints, I.PREPARED, 1);
   } catch (error) {
     fail({ id: m.id, block } as Stream, error);
   }
@@ -68,7 +67,10 @@ for (;;) {
       Atomics.notify(ints, I.STATE);
       continue;
     }
-    if (Atomics.load(ints, I.OWNER) !== THREAD) continue;
+    if (Atomics.load(ints, I.OWNER) !== THREAD && Atomics.compareExchange(ints, I.OWNER, MAIN, THREAD) !== MAIN) {
+      sleepMs = Math.min(sleepMs, 1); // the main thread is in a tick (or stopping): try again shortly
+      continue;
+    }
     stream.ticker ??= new Ticker(stream.block, new Pacer(stream.fps, nums[F.START]!, ints[I.NEXT]!), stream.writer, stream.frames, clock,
       (error) => fail(stream, error));
     try {

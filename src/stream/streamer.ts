@@ -23,7 +23,7 @@ import type { Fit } from '../sources/fit.js';
 import type { DecodedImage } from '../sources/image.js';
 import type { Source, SourceTarget } from '../sources/source.js';
 import { checkFps, openOutput } from '../v4l2/output.js';
-import { F, I, MAIN, RUNNING, StreamBlock, THREAD } from './block.js';
+import { F, I, MAIN, StreamBlock, THREAD, TICKING } from './block.js';
 import { outputThread, type OutputThread } from './output-thread.js';
 import { monotonic, Pacer, type Clock } from './pacer.js';
 import { DeviceSink, NullSink, RawSink, Y4mSink, type Sink } from './sinks.js';
@@ -147,6 +147,9 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     this.#block.nums[F.LAST_COMMIT] = -Infinity;
     this.#clock = options.clock ?? monotonic;
     this.#timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    // The output thread boots (≈ 50 ms, on the other core) while this one lays out frames and opens the sink.
+    const sink = options.sink;
+    if (options.outputThread !== false && !options.clock && !options.timers && !(sink && 'write' in sink) && process.env.LOOPCAM_OUTPUT_THREAD !== '0') outputThread();
     // Events need the output thread's ticks on this thread only while someone listens.
     this.on('newListener', (event) => {
       if (event === 'frame' || event === 'stats') queueMicrotask(() => void this.#watch());
@@ -170,7 +173,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       placeholder: this.#placeholderAt ? this.#memory.view(this.#placeholderAt, this.#converter.layout.sizeImage) : undefined };
     this.#ticker = new Ticker(this.#block, pacer, this.#sink!, frames, this.#clock, (error) => this.#fail(error));
     this.#onTimer();
-    if (this.#state === 'running' && this.#threadable()) setImmediate(() => this.#prepareThread(frames.idleMs));
+    if (this.#state === 'running' && this.#threadable()) this.#prepareThread(frames.idleMs); // now: this thread may not turn its event loop for a while
   }
 
   /** The input frame to draw into (a view of WASM memory). Read it again after each commit. */
@@ -395,7 +398,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       process.env.LOOPCAM_OUTPUT_THREAD !== '0';
   }
 
-  /** Hands the stream to the output thread to prepare; the clock moves there at the first tick after. */
+  /** Hands the stream to the output thread, which takes the clock over (between this thread's ticks) when ready. */
   #prepareThread(idleMs: number): void {
     if (this.#state !== 'running' || !this.#sink?.threadPlan) return;
     try {
@@ -408,17 +411,6 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     } catch (error) {
       this.#fail(error);
     }
-  }
-
-  /** At a tick on this thread: gives the clock to the output thread if it is ready. */
-  #handOver(): boolean {
-    const { ints } = this.#block;
-    if (!this.#thread || Atomics.load(ints, I.PREPARED) !== 1 || Atomics.load(ints, I.STATE) !== RUNNING) return false;
-    ints[I.NEXT] = this.#ticker!.pacer.next;
-    Atomics.store(ints, I.OWNER, THREAD);
-    this.#thread.handle.ring();
-    void this.#watch();
-    return true;
   }
 
   /** After ticks: resolves nextFrame() waiters and emits 'frame' and 'stats'. */
@@ -474,16 +466,24 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
 
   #onTimer = (): void => {
     this.#timer = undefined;
-    if (this.#state !== 'running' || Atomics.load(this.#block.ints, I.OWNER) !== MAIN) return;
+    const { ints } = this.#block;
+    if (this.#state !== 'running') return;
+    if (Atomics.compareExchange(ints, I.OWNER, MAIN, TICKING) !== MAIN) {
+      void this.#watch(); // the output thread has the clock now
+      return;
+    }
     let waitMs: number;
     try {
       waitMs = this.#ticker!.tick();
     } catch (error) {
       this.#fail(error);
       return;
+    } finally {
+      ints[I.NEXT] = this.#ticker!.pacer.next;
+      Atomics.store(ints, I.OWNER, MAIN); // the thread may take over from here
     }
     this.#afterTicks();
-    if (this.#state !== 'running' || this.#handOver()) return;
+    if (this.#state !== 'running') return;
     // setTimeout counts whole milliseconds and never fires early by its own clock: round down.
     this.#timer = this.#timers.setTimeout(this.#onTimer, Math.floor(waitMs));
   };
