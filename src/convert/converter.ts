@@ -53,9 +53,18 @@ export class Converter implements Disposable {
    * was created over: the Streamer's output slots.
    */
   target(address: number): void {
+    this.#wasm().target(address);
+  }
+
+  /** @internal The output's address in the shared memory (the Streamer uses the first one as a slot). */
+  get outputAddress(): number {
+    return this.#wasm().outputAt;
+  }
+
+  #wasm(): WasmEngine {
     const frames = this.#live();
-    if (!(frames instanceof WasmEngine)) throw new Error('target() needs the wasm engine');
-    frames.target(address);
+    if (!(frames instanceof WasmEngine)) throw new Error('output addresses need the wasm engine');
+    return frames;
   }
 
   /** The input frame: write pixels here (for the WASM engine, a view of WASM memory), then `convert()`. */

@@ -120,7 +120,11 @@ export class WasmEngine implements EngineFrames {
     if (address === this.#outputAt) return;
     this.#outputAt = address;
     this.#outputStale = true; // a view is made only when asked for: none per commit
+  }
 
+  /** Where the output is now (in the engine's memory). */
+  get outputAt(): number {
+    return this.#outputAt;
   }
 
   drawImage(image: DecodedImage, src: Rect, dst: Rect, background: number): void {

@@ -80,9 +80,14 @@ export class StreamBlock {
     return Atomics.exchange(this.ints, I.MIDDLE, written | FRESH) & 3;
   }
 
+  /** Whether a published frame waits for the clock. */
+  hasFresh(): boolean {
+    return (Atomics.load(this.ints, I.MIDDLE) & FRESH) !== 0;
+  }
+
   /** Clock: takes the latest frame if there is a new one; returns whether it did. `ints[READ]` is then it. */
   take(): boolean {
-    if (!(Atomics.load(this.ints, I.MIDDLE) & FRESH)) return false;
+    if (!this.hasFresh()) return false;
     this.ints[I.READ] = Atomics.exchange(this.ints, I.MIDDLE, this.ints[I.READ]!) & 3;
     return true;
   }

@@ -139,17 +139,16 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       width: options.width, height: options.height, input: options.input, format: options.format, matrix: options.matrix, range: options.range,
       mirror: options.mirror, flipY: options.flipY,
     }, this.#memory);
+    // The converter's own output (warmed up already) is the producer's first slot.
     const bytes = converter.layout.sizeImage;
-    this.#slots = [0, 1, 2].map(() => this.#memory.alloc(bytes));
-    converter.target(this.#slots[this.#writing]!);
+    this.#slots = [this.#memory.alloc(bytes), converter.outputAddress, this.#memory.alloc(bytes)];
     this.#converter = converter;
     this.#converters.set(converter.spec.input, converter);
     this.#block.nums[F.LAST_COMMIT] = -Infinity;
     this.#clock = options.clock ?? monotonic;
     this.#timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     // The output thread boots (≈ 50 ms, on the other core) while this one lays out frames and opens the sink.
-    const sink = options.sink;
-    if (options.outputThread !== false && !options.clock && !options.timers && !(sink && 'write' in sink) && process.env.LOOPCAM_OUTPUT_THREAD !== '0') outputThread();
+    if (this.#threadable()) outputThread();
     // Events need the output thread's ticks on this thread only while someone listens.
     this.on('newListener', (event) => {
       if (event === 'frame' || event === 'stats') queueMicrotask(() => void this.#watch());
@@ -389,13 +388,14 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
 
   /** Whether a committed frame has not reached the sink yet. */
   #fresh(): boolean {
-    return (Atomics.load(this.#block.ints, I.MIDDLE) & 4) !== 0;
+    return this.#block.hasFresh();
   }
 
+  /** Whether the output thread may run this stream: loopcam's own sinks (once open: one with a thread plan), the real clock. */
   #threadable(): boolean {
     const o = this.options;
-    return o.outputThread !== false && o.clock === undefined && o.timers === undefined && this.#sink?.threadPlan !== undefined &&
-      process.env.LOOPCAM_OUTPUT_THREAD !== '0';
+    const ownSink = this.#sink ? this.#sink.threadPlan !== undefined : !(o.sink && 'write' in o.sink);
+    return o.outputThread !== false && o.clock === undefined && o.timers === undefined && ownSink && process.env.LOOPCAM_OUTPUT_THREAD !== '0';
   }
 
   /** Hands the stream to the output thread, which takes the clock over (between this thread's ticks) when ready. */
