@@ -215,7 +215,9 @@ test('doctor: findings with fixes; exit 1 exactly when one blocks streaming', ()
     assert.ok(key in result, key);
   }
   assert.ok(result.framesOut >= 10, `${result.framesOut} frames in 0.5 s at 30 fps`);
-  assert.ok(result.threads.main > 0, `per-thread CPU from /proc: ${JSON.stringify(result.threads)}`);
+  // Whole clock ticks (10 ms): at 64×48 the main thread may use none of them in 0.5 s, but it is listed.
+  assert.ok('main' in result.threads, `per-thread CPU from /proc names the main thread: ${JSON.stringify(result.threads)}`);
+  assert.ok(Object.values(result.threads as Record<string, number>).some((p) => p > 0), `some thread used CPU: ${JSON.stringify(result.threads)}`);
   const y4m = cli(['bench', '--stream', '--sink', 'y4m', '--block', '100', '--cameras', '2', '--seconds', '0.5', '--size', '64x48', '--fps', '30', '--json']);
   assert.is(y4m.status, 0, y4m.stderr.toString());
   const busy = JSON.parse(y4m.stdout.toString().trim().split('\n')[0]!);

@@ -2,7 +2,7 @@
  * CPU times from /proc (Linux): per thread of this process (/proc/self/task/<tid>/stat) — where a
  * stream's work runs: the main thread, V8's helpers, libuv's pool, workers — and of its reaped children.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Clock ticks per second for /proc times (USER_HZ: 100 on every Linux ABI in use). */
 export const USER_HZ = 100;
@@ -42,14 +42,25 @@ export function threadTimes(): ThreadTimes {
 
 /**
  * CPU in % of one core per thread name between two readings over `wallMs` (threads of one name added
- * up; the main thread is "main"); sorted, busiest first.
+ * up; the main thread is "main", listed even when idle — the output thread leaves it little to do);
+ * sorted, busiest first.
  */
 export function threadPercents(before: ThreadTimes, after: ThreadTimes, wallMs: number): Record<string, number> {
+  const main = mainTid();
   const byName = new Map<string, number>();
   for (const [tid, { name, seconds }] of after) {
-    const key = tid === process.pid ? 'main' : name;
+    const key = tid === main ? 'main' : name;
     const used = seconds - (before.get(tid)?.seconds ?? 0);
     byName.set(key, (byName.get(key) ?? 0) + (used * 100000) / wallMs);
   }
-  return Object.fromEntries([...byName].filter(([, p]) => p > 0).sort((a, b) => b[1] - a[1]).map(([k, p]) => [k, Math.round(p * 10) / 10]));
+  return Object.fromEntries([...byName].filter(([k, p]) => p > 0 || k === 'main').sort((a, b) => b[1] - a[1]).map(([k, p]) => [k, Math.round(p * 10) / 10]));
+}
+
+/** The main thread's id as /proc numbers it (not process.pid, which differs inside another PID namespace). */
+function mainTid(): number {
+  try {
+    return Number(readlinkSync('/proc/self'));
+  } catch {
+    return process.pid;
+  }
 }
