@@ -13,6 +13,7 @@ import { FORMATS, type FormatName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
 import { ffmpegCpuPercent } from './ffmpeg-cpu.js';
 import { threadPercents, threadTimes } from './proc-cpu.js';
+import { outputThreadScheduling } from '../stream/output-thread.js';
 import { benchVideo, makeClip, removeClip } from './video.js';
 
 export const STREAM_BENCH_USAGE = `Usage: loopcam bench --stream [--sink null|y4m|device] [--seconds N] [--cameras N] [--block MS] [--size WxH]… [--fps N]… [--json]
@@ -51,6 +52,8 @@ export interface StreamBenchResult {
   driftMs: number;
   /** % of one core per thread ("main", then the others by name), where Linux tells. */
   threads: Record<string, number>;
+  /** Where the clock and writes ran: the output thread (real-time or normal scheduling) or the main thread. */
+  outputThread: 'realtime' | 'normal' | 'none';
   /** Milliseconds of every second the producer's thread was busy. */
   blockMs: number;
   /** ffmpeg on one camera's job × cameras. */
@@ -107,6 +110,7 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
     latenessP99Ms: worst('latenessP99Ms'),
     driftMs: worst('driftMs'),
     threads: perThread,
+    outputThread: outputThreadScheduling() ?? ('none' as const),
   };
 }
 
@@ -177,7 +181,8 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
           `  ${(r.xFfmpeg === null ? 'n/a' : `${r.xFfmpeg.toFixed(2)}×`).padStart(7)}  ${String(r.framesOut).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.dropped).padStart(7)}` +
           `  ${r.latenessP50Ms.toFixed(2).padStart(6)}  ${r.latenessP99Ms.toFixed(2).padStart(6)}  ${r.driftMs.toFixed(2).padStart(8)}`);
         const threads = Object.entries(r.threads).map(([name, p]) => `${name} ${p.toFixed(1)} %`).join(', ');
-        if (threads) out(`            threads: ${threads}`);
+        const where = r.outputThread === 'none' ? 'clock on the main thread' : `output thread: ${r.outputThread} scheduling`;
+        out(`            ${where}${threads ? ` · threads: ${threads}` : ''}`);
       }
     }
   }

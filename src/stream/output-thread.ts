@@ -6,6 +6,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { LoopcamError } from '../errors.js';
 import { FAILED, I, MAIN, STOPPED, STOPPING, TICKING, type StreamBlock } from './block.js';
+import { SCHEDULING, type Scheduling } from './realtime.js';
 import { reviveError, type AddStream, type ThreadReport } from './thread-messages.js';
 
 /** How long stop() waits for the thread to let go of a stream (a device write retries EAGAIN up to 1 s). */
@@ -14,7 +15,8 @@ const LET_GO_MS = 5000;
 export class OutputThread {
   readonly #worker: Worker;
   readonly #port: MessagePort;
-  readonly #bell = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: the doorbell; [1]: the thread's scheduling once known (see output-worker.ts). */
+  readonly #bell = new Int32Array(new SharedArrayBuffer(8));
   readonly #failures = new Map<number, (error: Error) => void>();
   #nextId = 1;
   #dead: Error | undefined;
@@ -56,6 +58,11 @@ export class OutputThread {
     this.#port.postMessage({ ...stream, id } satisfies AddStream);
     this.ring();
     return id;
+  }
+
+  /** How the thread is scheduled, once it has started. */
+  get scheduling(): Scheduling | undefined {
+    return SCHEDULING[Atomics.load(this.#bell, 1) - 1];
   }
 
   /** Wakes the thread: a stream was added or asked to stop. */
@@ -103,4 +110,9 @@ let thread: OutputThread | undefined;
 /** The process's output thread, started on first use. */
 export function outputThread(): OutputThread {
   return (thread ??= new OutputThread());
+}
+
+/** How the output thread is scheduled: undefined until it has started (or if none runs). */
+export function outputThreadScheduling(): Scheduling | undefined {
+  return thread?.scheduling;
 }

@@ -8,11 +8,14 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import { WasmMemory } from '../convert/wasm-module.js';
 import { F, FAILED, I, MAIN, STOPPED, STOPPING, StreamBlock, THREAD } from './block.js';
 import { Pacer } from './pacer.js';
+import { SCHEDULING, tryRealtime } from './realtime.js';
 import { Ticker, type FrameWriter, type TickerFrames } from './ticker.js';
 import { serialiseError, type AddStream, type ThreadReport } from './thread-messages.js';
 
 const { bell: bellBuffer, origin, port } = workerData as { bell: SharedArrayBuffer; origin: number; port: MessagePort };
+/** [0]: the doorbell; [1]: how this thread is scheduled (1 + index in SCHEDULING), for the main thread to read. */
 const bell = new Int32Array(bellBuffer);
+Atomics.store(bell, 1, 1 + SCHEDULING.indexOf(tryRealtime()));
 /** The main thread's performance.now(), read here (both count from the same monotonic clock). */
 const clock = () => performance.timeOrigin + performance.now() - origin;
 
