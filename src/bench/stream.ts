@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseSize, UsageError } from '../args.js';
+import { STREAM_BENCH_USAGE } from './args.js';
 import { Streamer, type SinkOption } from '../stream/streamer.js';
 import { FORMATS, type FormatName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
@@ -16,25 +17,7 @@ import { threadPercents, threadTimes } from './proc-cpu.js';
 import { outputThreadScheduling } from '../stream/output-thread.js';
 import { benchVideo, makeClip, removeClip } from './video.js';
 
-export const STREAM_BENCH_USAGE = `Usage: loopcam bench --stream [--sink null|y4m|device] [--seconds N] [--cameras N] [--block MS] [--size WxH]… [--fps N]… [--json]
-       loopcam bench --stream --video [--file FILE] [--seconds N] [--size WxH] [--fps N] [--json]
 
-Streams the moving pattern (drawn, converted to yuyv and written every frame) and reports CPU (% of one
-core), frames out, late, dropped, lateness p50/p99 and drift, next to ffmpeg doing the same job.
-
-  --sink S       null (default), y4m (Y4M framing written to /dev/null), or device (v4l2loopback
-                 nodes; with --cameras N, the first N)
-  --seconds N    seconds per case (default 10)
-  --cameras N    streams at once from this process (default 1); the ffmpeg yardstick runs once
-                 and is multiplied by N
-  --block MS     the producer's thread busy-waits MS of every 1000 ms (default 0)
-  --size WxH     repeatable (default 1280x720 1920x1080)
-  --fps N        repeatable (default 30 60)
-  --video        the video case: loopcam play of a video file (default: a 1080p30 H.264 clip of
-                 --seconds made for the run) to the null sink — loopcam and its ffmpeg child — next
-                 to ffmpeg -re converting the same file to yuyv422 into /dev/null
-  --file FILE    the video for --video
-  --json         one JSON object per line`;
 
 export interface StreamBenchResult {
   width: number;

@@ -1,19 +1,14 @@
-/** The loopcam commands: each parses its arguments, then calls the public API. */
-import { BENCH_USAGE } from '../bench/args.js';
-import { runBench } from '../bench/run.js';
-import { runStreamBench, STREAM_BENCH_USAGE } from '../bench/stream.js';
-import { PATTERNS, type Pattern } from '../convert/converter.js';
+/**
+ * The loopcam commands: each parses its arguments, then calls the public API. A command imports what
+ * it runs when it runs (`import()`), so `--help`, or a pattern to a file, loads no V4L2, ffmpeg, image
+ * or benchmark code.
+ */
+import { BENCH_USAGE, STREAM_BENCH_USAGE } from '../bench/args.js';
+import { PATTERNS, type Pattern } from '../convert/patterns.js';
 import { INPUT_NAMES, type InputName } from '../formats.js';
-import { listDevices } from '../v4l2/devices.js';
 import { FITS, type Fit } from '../sources/fit.js';
-import { rawFrames } from '../sources/frames.js';
-import { mediaSource } from '../sources/media.js';
-import { patternSource } from '../sources/pattern.js';
-import { IMAGE_FILE, slideshow } from '../sources/slideshow.js';
 import { statSync } from 'node:fs';
 import { COMMON, COMMON_HELP, common, parse, UsageError } from './options.js';
-import { diagnose, report } from './doctor.js';
-import { runStream } from './stream.js';
 
 export interface Command {
   summary: string;
@@ -84,6 +79,7 @@ Example:
 async function list(argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) return help(LIST_USAGE);
+  const { listDevices } = await import('../v4l2/devices.js');
   const devices = listDevices();
   if (values.json) {
     console.log(JSON.stringify(devices.map(({ error, ...d }) => ({ ...d, ...(error ? { error: error.message } : {}) })), null, 2));
@@ -106,6 +102,7 @@ async function pattern(argv: string[]): Promise<number> {
   const c = common(values);
   const kind = (values.pattern as string | undefined) ?? 'moving';
   if (!(PATTERNS as readonly string[]).includes(kind)) throw new UsageError(`--pattern ${kind}: expected one of ${PATTERNS.join(', ')}`);
+  const [{ runStream }, { patternSource }] = await Promise.all([import('./stream.js'), import('../sources/pattern.js')]);
   await runStream(c, patternSource(kind as Pattern));
   return 0;
 }
@@ -117,6 +114,7 @@ async function pipe(argv: string[]): Promise<number> {
   const c = common(values);
   const input = (values.input as string | undefined) ?? 'rgba';
   if (!(INPUT_NAMES as string[]).includes(input)) throw new UsageError(`--input ${input}: expected one of ${INPUT_NAMES.join(', ')}`);
+  const [{ runStream }, { rawFrames }] = await Promise.all([import('./stream.js'), import('../sources/frames.js')]);
   await runStream(c, rawFrames(process.stdin, { name: 'stdin' }), { input: input as InputName, exitAtEnd: values['exit-at-end'] === true });
   return 0;
 }
@@ -142,12 +140,14 @@ async function play(argv: string[]): Promise<number> {
   const loop = values.loop === true && values['no-loop'] !== true;
   const live = values.live === true ? true : values['no-live'] === true ? false : undefined;
   const exitAtEnd = values['exit-at-end'] === true;
+  const [{ runStream }, { IMAGE_FILE, slideshow }] = await Promise.all([import('./stream.js'), import('../sources/slideshow.js')]);
   const images = positionals.length > 0 && inputOptions.length === 0 && positionals.every((p) => IMAGE_FILE.test(p) || isFolder(p));
   if (images) {
     await runStream(c, slideshow(positionals, { duration, loop, fit: fit as Fit }), { exitAtEnd });
     return 0;
   }
   if (positionals.length > 1) throw new UsageError(`play takes one video, URL or device at a time (or images and folders); got ${positionals.length} inputs`);
+  const { mediaSource } = await import('../sources/media.js');
   const source = mediaSource(positionals[0], { inputOptions, fit: fit as Fit, loop, ...(live === undefined ? {} : { live }) });
   await runStream(c, source, { exitAtEnd });
   return 0;
@@ -174,14 +174,15 @@ Example:
 async function doctor(argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) return help(DOCTOR_USAGE);
+  const { diagnose, report } = await import('./doctor.js');
   const findings = diagnose();
   console.log(values.json ? JSON.stringify(findings, null, 2) : report(findings));
   return findings.some((f) => f.blocking) ? 1 : 0;
 }
 
 async function bench(argv: string[]): Promise<number> {
-  if (argv.includes('--stream')) return runStreamBench(argv);
-  return runBench(argv);
+  if (argv.includes('--stream')) return (await import('../bench/stream.js')).runStreamBench(argv);
+  return (await import('../bench/run.js')).runBench(argv);
 }
 
 function help(text: string): number {
