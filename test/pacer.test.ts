@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Pacer } from '../src/stream/pacer.js';
-import { LatenessWindow } from '../src/stream/stats.js';
+import { RING_SIZE, StreamBlock } from '../src/stream/block.js';
 
 test('deadlines are absolute: start + n / fps, whatever the work took', () => {
   const p = new Pacer(30, 1000);
@@ -37,14 +37,14 @@ test('when late by whole periods, serve the latest deadline and count the rest a
   assert.ok(!next.write && Math.abs(next.sleepMs - 49) < 1e-9);
 });
 
-test('lateness percentiles over a window', () => {
-  const win = new LatenessWindow(100);
-  assert.is(win.percentile(99), 0);
-  for (let i = 1; i <= 100; i++) win.add(i / 10);
-  assert.is(win.percentile(50), 5);
-  assert.is(win.percentile(99), 9.9);
-  for (let i = 0; i < 100; i++) win.add(0.1); // the window keeps only the newest 100
-  assert.is(win.percentile(99), 0.1);
+test('lateness percentiles over the ring of the last samples (nearest rank)', () => {
+  const block = new StreamBlock();
+  assert.is(block.percentile(99), 0);
+  for (let i = 1; i <= 100; i++) block.addLateness(i / 10);
+  assert.is(block.percentile(50), 5);
+  assert.is(block.percentile(99), 9.9);
+  for (let i = 0; i < RING_SIZE; i++) block.addLateness(0.1); // the ring keeps only the newest RING_SIZE
+  assert.is(block.percentile(99), 0.1);
 });
 
 test.run();

@@ -1,4 +1,4 @@
-/** Streaming counters and lateness percentiles, kept without allocating per frame. */
+/** What a stream reports: counters and lateness percentiles (kept in the stream's shared block, see block.ts). */
 
 export interface StreamStats {
   /** Frames written to the sink. */
@@ -17,27 +17,4 @@ export interface StreamStats {
   latenessP99Ms: number;
   /** How far the latest write was from its deadline: bounded, never accumulating. */
   driftMs: number;
-}
-
-/** The last `capacity` lateness samples in a ring. */
-export class LatenessWindow {
-  readonly #samples: Float64Array;
-  #count = 0;
-
-  constructor(capacity = 2048) {
-    this.#samples = new Float64Array(capacity);
-  }
-
-  add(ms: number): void {
-    this.#samples[this.#count % this.#samples.length] = ms;
-    this.#count++;
-  }
-
-  /** The p-th percentile (0–100) of the samples held, nearest rank; 0 when empty. */
-  percentile(p: number): number {
-    const n = Math.min(this.#count, this.#samples.length);
-    if (n === 0) return 0;
-    const sorted = this.#samples.slice(0, n).sort();
-    return sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]!;
-  }
 }
