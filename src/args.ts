@@ -4,6 +4,7 @@ import { dimension } from './convert/spec.js';
 /** A usage mistake: the CLI prints it with the usage text and exits 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  readonly loopcamUsage = true;
 }
 
 /** Parses "1280x720" (or "1280×720"). */

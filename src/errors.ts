@@ -1,6 +1,7 @@
 /**
  * Runtime failures carry a stable `code` (wrong arguments are TypeError/RangeError instead). The
  * message says what happened and what to do about it; `errno` keeps the OS error where there was one.
+ * PERMISSION covers EACCES, EPERM and EROFS wherever loopcam opens or writes something.
  */
 export type LoopcamErrorCode =
   | 'DISPOSED' // an object was used after dispose()/close()
@@ -22,6 +23,10 @@ export type LoopcamErrorCode =
   | 'IMAGE_TOO_LARGE' // an image beyond the size limits
   | 'NO_FFMPEG' // playing a video needs ffmpeg, which is not installed
   | 'OUTPUT_THREAD' // loopcam's output thread failed (a bug: please report it)
+  | 'NOT_FOUND' // a file or folder that does not exist (ENOENT, ENOTDIR)
+  | 'NOT_WRITABLE' // a path that cannot take a file: a folder (EISDIR)
+  | 'NO_SPACE' // the disk or quota is full, or the file too large (ENOSPC, EDQUOT, EFBIG)
+  | 'PIPE_CLOSED' // the reader of a pipe (stdout) went away (EPIPE): the CLI ends quietly
   | 'IO_ERROR'; // any other OS error, with its errno
 
 export class LoopcamError extends Error {
@@ -34,4 +39,21 @@ export class LoopcamError extends Error {
     this.code = code;
     if (options?.errno !== undefined) this.errno = options.errno;
   }
+}
+
+/**
+ * Wrong arguments. Callers see a plain TypeError or RangeError (`instanceof`, `name`); the mark lets
+ * the CLI tell a usage mistake (exit 2) from a bug inside loopcam (any other TypeError: exit 1).
+ */
+export class ArgumentTypeError extends TypeError {
+  readonly loopcamUsage = true;
+}
+
+export class ArgumentRangeError extends RangeError {
+  readonly loopcamUsage = true;
+}
+
+/** Whether an error is a usage mistake loopcam reported on purpose (not a bug). */
+export function isUsageError(error: unknown): boolean {
+  return (error as { loopcamUsage?: unknown } | null)?.loopcamUsage === true;
 }

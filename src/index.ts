@@ -4,7 +4,7 @@ export type { ConverterOptions, Engine, FrameSpec } from './convert/spec.js';
 export { MAX_DIMENSION } from './convert/spec.js';
 export { FORMATS, FORMAT_NAMES, INPUTS, INPUT_NAMES, canConvert, fourccCode, frameLayout, inputFrameBytes, yuvInputPlanes, type FormatName, type InputName, type YuvInputName, type FrameLayout, type PlaneLayout } from './formats.js';
 export { coefficients, MATRICES, RANGES, type Matrix, type Range, type Coefficients } from './colour.js';
-export { LoopcamError, type LoopcamErrorCode } from './errors.js';
+export { ArgumentRangeError, ArgumentTypeError, LoopcamError, type LoopcamErrorCode } from './errors.js';
 export { listDevices, type DeviceInfo } from './v4l2/devices.js';
 export { openOutput, OutputDevice, type OutputOptions, type Negotiated } from './v4l2/output.js';
 export { createDevice, removeDevice, type CreateDeviceOptions, type CreatedDevice } from './v4l2/control.js';

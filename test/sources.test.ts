@@ -72,7 +72,7 @@ test('slideshow with loop starts again; bad arguments are typed errors', async (
   assert.equal(sink.frames.map((f) => f[0]), [255, 0, 255, 0, 255, 0]);
   await cam.stop();
   await playing;
-  assert.throws(() => slideshow(join(dir, 'missing.png')), (e: LoopcamError) => e.code === 'BAD_IMAGE' && /missing\.png does not exist/.test(e.message));
+  assert.throws(() => slideshow(join(dir, 'missing.png')), (e: LoopcamError) => e.code === 'NOT_FOUND' && e.errno === 'ENOENT' && /missing\.png \(ENOENT\)/.test(e.message));
   assert.throws(() => slideshow(files, { duration: 0 }), RangeError);
   assert.throws(() => slideshow(files, { fit: 'zoom' as never }), RangeError);
 });
@@ -115,7 +115,7 @@ test('a media source refuses to read the node the stream writes to; bad options 
     assert.instance(error, RangeError);
     assert.match((error as Error).message, /\/dev\/null is the camera this stream writes to/);
   }
-  assert.throws(() => mediaSource(join(dir, 'nope.mp4')), (e: LoopcamError) => e.code === 'BAD_IMAGE' && /does not exist/.test(e.message));
+  assert.throws(() => mediaSource(join(dir, 'nope.mp4')), (e: LoopcamError) => e.code === 'NOT_FOUND' && /does not exist/.test(e.message));
   assert.throws(() => mediaSource(undefined), RangeError);
   assert.throws(() => mediaSource('x.mp4', { inputOptions: '-f v4l2' as never }), TypeError);
   assert.throws(() => mediaSource('rtsp://h/s', { input: 'yv12' }), RangeError);

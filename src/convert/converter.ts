@@ -2,7 +2,7 @@
  * `createConverter`: the public face of both engines. A converter owns one input frame and one
  * output frame; `convert()` turns the first into the second with no allocation.
  */
-import { LoopcamError } from '../errors.js';
+import { ArgumentRangeError, ArgumentTypeError, LoopcamError } from '../errors.js';
 import { describeFrame, frameLayout, inputRowBytes, type FrameLayout } from '../formats.js';
 import { JsEngine } from './js-engine.js';
 import { PATTERNS, type Pattern } from './patterns.js';
@@ -83,12 +83,12 @@ export class Converter implements Disposable {
     if (pixels !== undefined) {
       const input = frames.input;
       if (!(pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray)) {
-        throw new TypeError(`pixels must be a Uint8Array, Uint8ClampedArray or Buffer; got ${describe(pixels)}`);
+        throw new ArgumentTypeError(`pixels must be a Uint8Array, Uint8ClampedArray or Buffer; got ${describe(pixels)}`);
       }
       if (pixels.length !== input.length) {
         const { width, height, input: name, inputStride } = this.spec;
         const rows = inputStride === inputRowBytes(name, width) ? '' : `, rows ${inputStride} bytes apart`;
-        throw new RangeError(`pixels is ${pixels.length} bytes, expected ${input.length} (${describeFrame(name, width, height)}${rows})`);
+        throw new ArgumentRangeError(`pixels is ${pixels.length} bytes, expected ${input.length} (${describeFrame(name, width, height)}${rows})`);
       }
       input.set(pixels);
     }
@@ -105,7 +105,7 @@ export class Converter implements Disposable {
     oneOf('pattern', pattern, PATTERNS, 'bars');
     this.#drawable('test patterns', frames.drawPattern);
     if (!Number.isInteger(frame) || frame < 0 || !Number.isFinite(millis) || millis < 0) {
-      throw new RangeError(`frame must be a whole number ≥ 0 and millis a number ≥ 0; got ${frame}, ${millis}`);
+      throw new ArgumentRangeError(`frame must be a whole number ≥ 0 and millis a number ≥ 0; got ${frame}, ${millis}`);
     }
     frames.drawPattern!(pattern, frame, millis); // #drawable checked it
   }
@@ -121,7 +121,7 @@ export class Converter implements Disposable {
     this.#drawable('images', frames.drawImage);
     if (!image || !Number.isInteger(image.width) || !Number.isInteger(image.height) || image.width < 1 || image.height < 1 ||
       !(image.rgba instanceof Uint8Array) || image.rgba.length !== image.width * image.height * 4) {
-      throw new TypeError(`image must be { width, height, rgba } with width × height × 4 bytes of RGBA (what readImage() returns); got ${describe(image)}`);
+      throw new ArgumentTypeError(`image must be { width, height, rgba } with width × height × 4 bytes of RGBA (what readImage() returns); got ${describe(image)}`);
     }
     const [r, g, b] = background;
     const { src, dst } = fitRects(fit, image.width, image.height, this.spec.width, this.spec.height);
@@ -141,7 +141,7 @@ export class Converter implements Disposable {
   /** Drawing needs an RGBA input and an engine that draws (the WASM one). */
   #drawable(what: string, method: unknown): void {
     if (this.spec.input !== 'rgba' || !method) {
-      throw new RangeError(`${what} are drawn as rgba by the wasm engine: create the converter with input: 'rgba' and engine: 'wasm' (this one has input: '${this.spec.input}', engine: '${this.engine}')`);
+      throw new ArgumentRangeError(`${what} are drawn as rgba by the wasm engine: create the converter with input: 'rgba' and engine: 'wasm' (this one has input: '${this.spec.input}', engine: '${this.engine}')`);
     }
   }
 

@@ -7,6 +7,7 @@ import {
   blockSize, canConvert, FORMAT_NAMES, FORMATS, INPUT_NAMES, inputBlockSize, inputRowBytes, inputStrideProblem, yuvInputFormat,
   type FormatName, type InputName,
 } from '../formats.js';
+import { ArgumentTypeError, ArgumentRangeError } from '../errors.js';
 
 export const ENGINES = ['wasm', 'js'] as const;
 export type Engine = (typeof ENGINES)[number];
@@ -62,26 +63,26 @@ export interface FrameSpec {
 export function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'string') {
-    throw new TypeError(`${name} must be a string, one of ${allowed.join(', ')}; got ${describe(value)}`);
+    throw new ArgumentTypeError(`${name} must be a string, one of ${allowed.join(', ')}; got ${describe(value)}`);
   }
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(`unknown ${name} "${value}": expected one of ${allowed.join(', ')}`);
+    throw new ArgumentRangeError(`unknown ${name} "${value}": expected one of ${allowed.join(', ')}`);
   }
   return value as T;
 }
 
 /** Checks a width or height: an integer from 1 to MAX_DIMENSION. */
 export function dimension(name: 'width' | 'height', value: unknown): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of pixels; got ${describe(value)}`);
+  if (typeof value !== 'number') throw new ArgumentTypeError(`${name} must be a number of pixels; got ${describe(value)}`);
   if (!Number.isInteger(value) || value < 1 || value > MAX_DIMENSION) {
-    throw new RangeError(`${name} must be an integer from 1 to ${MAX_DIMENSION}; got ${value}`);
+    throw new ArgumentRangeError(`${name} must be an integer from 1 to ${MAX_DIMENSION}; got ${value}`);
   }
   return value;
 }
 
 export function resolveSpec(options: ConverterOptions): FrameSpec {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`converter options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
+    throw new ArgumentTypeError(`converter options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
   }
   const width = dimension('width', options.width);
   const height = dimension('height', options.height);
@@ -92,25 +93,25 @@ export function resolveSpec(options: ConverterOptions): FrameSpec {
   if (!canConvert(input, format)) {
     const yuvFormats = FORMAT_NAMES.filter((name) => FORMATS[name].yuv).join(', ');
     const pixelInputs = INPUT_NAMES.filter((name) => yuvInputFormat(name) === undefined).join(', ');
-    throw new RangeError(`input ${input} cannot be converted to ${format}: YUV inputs convert only to YUV formats (${input} → ${yuvFormats}), and ${format} output needs an RGB or gray input (${pixelInputs} → ${format}); choose a YUV format or an RGB input`);
+    throw new ArgumentRangeError(`input ${input} cannot be converted to ${format}: YUV inputs convert only to YUV formats (${input} → ${yuvFormats}), and ${format} output needs an RGB or gray input (${pixelInputs} → ${format}); choose a YUV format or an RGB input`);
   }
   // The output format's block, then the input's (a YUV input brings its own subsampling).
   for (const [name, [blockWidth, blockHeight]] of [[format, blockSize(format)], [`${input} input`, inputBlockSize(input)]] as const) {
     const subsampling = blockHeight === 2 ? '4:2:0' : '4:2:2';
     if (width % blockWidth !== 0) {
-      throw new RangeError(`width ${width} is odd, but ${name} (${subsampling}) needs an even width: use ${width - 1} or ${width + 1}`);
+      throw new ArgumentRangeError(`width ${width} is odd, but ${name} (${subsampling}) needs an even width: use ${width - 1} or ${width + 1}`);
     }
     if (height % blockHeight !== 0) {
-      throw new RangeError(`height ${height} is odd, but ${name} (${subsampling}) needs an even height: use ${height - 1} or ${height + 1}`);
+      throw new ArgumentRangeError(`height ${height} is odd, but ${name} (${subsampling}) needs an even height: use ${height - 1} or ${height + 1}`);
     }
   }
   let inputStride = inputRowBytes(input, width);
   if (options.inputStride !== undefined) {
     if (typeof options.inputStride !== 'number') {
-      throw new TypeError(`inputStride must be a number of bytes; got ${describe(options.inputStride)}`);
+      throw new ArgumentTypeError(`inputStride must be a number of bytes; got ${describe(options.inputStride)}`);
     }
     const problem = inputStrideProblem(input, width, options.inputStride);
-    if (problem) throw new RangeError(`inputStride ${options.inputStride} ${problem}`);
+    if (problem) throw new ArgumentRangeError(`inputStride ${options.inputStride} ${problem}`);
     inputStride = options.inputStride;
   }
   const mirror = flag('mirror', options.mirror);
@@ -121,7 +122,7 @@ export function resolveSpec(options: ConverterOptions): FrameSpec {
 /** Checks a boolean option (default false). */
 function flag(name: string, value: unknown): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be true or false; got ${describe(value)}`);
+  if (typeof value !== 'boolean') throw new ArgumentTypeError(`${name} must be true or false; got ${describe(value)}`);
   return value;
 }
 

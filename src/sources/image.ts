@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type JpegJs from 'jpeg-js';
 import type PngJs from 'pngjs';
 import { LoopcamError } from '../errors.js';
+import { fileError } from '../os-errors.js';
 
 // The decoders load on the first image (≈40 ms of start-up otherwise); both are CommonJS, so a
 // synchronous require keeps decodeImage() synchronous.
@@ -74,11 +75,14 @@ export function decodeImage(bytes: Uint8Array, name = 'image', limits: ImageLimi
 export function readImage(path: string, limits: ImageLimits = {}): DecodedImage {
   const maxBytes = limits.maxBytes ?? DEFAULTS.maxBytes;
   let size: number;
+  let data: Buffer;
   try {
     size = statSync(path).size;
+    if (size > maxBytes) throw tooLarge(path, `${size} bytes`, `${maxBytes} bytes`);
+    data = readFileSync(path);
   } catch (cause) {
-    throw new LoopcamError('BAD_IMAGE', `cannot read ${path}: ${(cause as Error).message}`, { cause });
+    if (cause instanceof LoopcamError) throw cause;
+    throw fileError(path, `cannot read the image ${path}`, cause);
   }
-  if (size > maxBytes) throw tooLarge(path, `${size} bytes`, `${maxBytes} bytes`);
-  return decodeImage(readFileSync(path), path, limits);
+  return decodeImage(data, path, limits);
 }

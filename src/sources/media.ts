@@ -6,7 +6,7 @@
  */
 import { EventEmitter, once } from 'node:events';
 import { existsSync, statSync } from 'node:fs';
-import { LoopcamError } from '../errors.js';
+import { ArgumentRangeError, ArgumentTypeError, LoopcamError } from '../errors.js';
 import { INPUT_NAMES, type InputName } from '../formats.js';
 import { oneOf } from '../convert/spec.js';
 import { FITS, type Fit } from './fit.js';
@@ -85,25 +85,25 @@ export class MediaSource extends EventEmitter implements Source {
 
   constructor(input: string | undefined, options: MediaOptions = {}) {
     super();
-    if (options === null || typeof options !== 'object') throw new TypeError(`media options must be an object; got ${String(options)}`);
+    if (options === null || typeof options !== 'object') throw new ArgumentTypeError(`media options must be an object; got ${String(options)}`);
     const inputOptions = options.inputOptions ?? [];
     if (!Array.isArray(inputOptions) || inputOptions.some((o) => typeof o !== 'string')) {
-      throw new TypeError('inputOptions must be an array of strings, as ffmpeg takes them: [\'-f\', \'v4l2\', …]');
+      throw new ArgumentTypeError('inputOptions must be an array of strings, as ffmpeg takes them: [\'-f\', \'v4l2\', …]');
     }
     const ownInput = inputOptions.indexOf('-i');
     if (input === undefined && (ownInput < 0 || ownInput === inputOptions.length - 1)) {
-      throw new RangeError('a media source needs an input: a file, URL or device, or ffmpeg input options with their own -i');
+      throw new ArgumentRangeError('a media source needs an input: a file, URL or device, or ffmpeg input options with their own -i');
     }
     if (typeof input === 'string' && !URL_LIKE.test(input) && !existsSync(input)) {
-      throw new LoopcamError('BAD_IMAGE', `${input} does not exist: check the path (URLs need their scheme, e.g. rtsp://)`);
+      throw new LoopcamError('NOT_FOUND', `${input} does not exist: check the path (URLs need their scheme, e.g. rtsp://)`, { errno: 'ENOENT' });
     }
-    if (options.live !== undefined && typeof options.live !== 'boolean') throw new TypeError(`live must be true or false; got ${String(options.live)}`);
+    if (options.live !== undefined && typeof options.live !== 'boolean') throw new ArgumentTypeError(`live must be true or false; got ${String(options.live)}`);
     if (options.input !== undefined && options.input !== 'native') oneOf('input', options.input, INPUT_NAMES, 'rgba');
-    if (options.input === 'yv12') throw new RangeError("ffmpeg has no YV12 output: ask for input 'i420' (the same planes, U first)");
+    if (options.input === 'yv12') throw new ArgumentRangeError("ffmpeg has no YV12 output: ask for input 'i420' (the same planes, U first)");
     const stallMs = options.stallMs ?? 2000;
-    if (typeof stallMs !== 'number' || !(stallMs > 0)) throw new RangeError(`stallMs must be a number of milliseconds above 0; got ${String(options.stallMs)}`);
+    if (typeof stallMs !== 'number' || !(stallMs > 0)) throw new ArgumentRangeError(`stallMs must be a number of milliseconds above 0; got ${String(options.stallMs)}`);
     const connectMs = options.connectMs ?? Math.max(10_000, stallMs);
-    if (typeof connectMs !== 'number' || !(connectMs > 0)) throw new RangeError(`connectMs must be a number of milliseconds above 0; got ${String(options.connectMs)}`);
+    if (typeof connectMs !== 'number' || !(connectMs > 0)) throw new ArgumentRangeError(`connectMs must be a number of milliseconds above 0; got ${String(options.connectMs)}`);
     this.#input = input;
     this.#options = { ...options, inputOptions };
     this.#fit = oneOf('fit', options.fit, FITS, 'contain');
@@ -275,7 +275,7 @@ export class MediaSource extends EventEmitter implements Source {
     if (!output || !input?.startsWith('/dev/')) return;
     try {
       if (statSync(input).rdev === statSync(output).rdev) {
-        throw new RangeError(`${input} is the camera this stream writes to: playing a node into itself would show its own frames. Write to another node (--device /dev/videoN), or play another input`);
+        throw new ArgumentRangeError(`${input} is the camera this stream writes to: playing a node into itself would show its own frames. Write to another node (--device /dev/videoN), or play another input`);
       }
     } catch (error) {
       if (error instanceof RangeError) throw error;

@@ -1,7 +1,8 @@
 /** Images as a source: one image, or a slideshow of files and folders, each shown for `duration` seconds. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoopcamError } from '../errors.js';
+import { ArgumentRangeError, LoopcamError } from '../errors.js';
+import { fileError } from '../os-errors.js';
 import { FITS, type Fit } from './fit.js';
 import { readImage, type ImageLimits } from './image.js';
 import { oneOf } from '../convert/spec.js';
@@ -23,13 +24,15 @@ export interface SlideshowOptions {
 export function expandImages(paths: readonly string[]): string[] {
   return paths.flatMap((path) => {
     let isDir: boolean;
+    let names: string[];
     try {
       isDir = statSync(path).isDirectory();
+      names = isDir ? readdirSync(path) : [];
     } catch (cause) {
-      throw new LoopcamError('BAD_IMAGE', `${path} does not exist (or cannot be read): check the path`, { cause });
+      throw fileError(path, `cannot read ${path}`, cause);
     }
     if (!isDir) return [path];
-    const files = readdirSync(path).filter((f) => IMAGE_FILE.test(f)).sort().map((f) => join(path, f));
+    const files = names.filter((f) => IMAGE_FILE.test(f)).sort().map((f) => join(path, f));
     if (files.length === 0) throw new LoopcamError('BAD_IMAGE', `${path} holds no PNG or JPEG files`);
     return files;
   });
@@ -44,7 +47,7 @@ export function slideshow(paths: string | readonly string[], options: SlideshowO
   const files = expandImages(typeof paths === 'string' ? [paths] : paths);
   const duration = options.duration ?? 5;
   if (typeof duration !== 'number' || !(duration > 0) || !Number.isFinite(duration)) {
-    throw new RangeError(`duration must be a number of seconds above 0; got ${String(options.duration)}`);
+    throw new ArgumentRangeError(`duration must be a number of seconds above 0; got ${String(options.duration)}`);
   }
   const fit = oneOf('fit', options.fit, FITS, 'contain');
   const loop = options.loop === true;

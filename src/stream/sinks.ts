@@ -4,12 +4,13 @@
  * main thread and carries a `threadPlan`: plain data from which the output thread makes a writer of its
  * own over the same file descriptor (thread-writers.ts), so frames go out from there.
  */
-import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, writeSync, writevSync } from 'node:fs';
+import { fileError } from '../os-errors.js';
 import type { Range } from '../colour.js';
 import type { WasmMemory } from '../convert/wasm-module.js';
 import type { FormatName } from '../formats.js';
 import type { OutputDevice, SharedOutput } from '../v4l2/output.js';
-import { Y4mPlanes, y4mHeader } from './y4m.js';
+import { FRAME_MARKER, Y4mPlanes, y4mHeader } from './y4m.js';
 
 /**
  * Where a Streamer's frames go. A sink of your own runs on the main thread, paced by the Streamer's
@@ -42,8 +43,8 @@ export interface ThreadPlan {
 
 export type ThreadSinkData =
   | { kind: 'null' }
-  | { kind: 'raw'; fd: number }
-  | { kind: 'y4m'; fd: number; format: FormatName; width: number; height: number; planarAt: number }
+  | { kind: 'raw'; fd: number; name: string }
+  | { kind: 'y4m'; fd: number; name: string; headerBytes: number; format: FormatName; width: number; height: number; planarAt: number }
   | { kind: 'device'; output: SharedOutput };
 
 const WRITERS = new URL('./thread-writers.js', import.meta.url).href;
@@ -102,37 +103,87 @@ export function writeAll(fd: number, chunks: Uint8Array[]): void {
   }
 }
 
+/** Raw frames, back to back, on a file descriptor; a failed write is a LoopcamError (EPIPE: PIPE_CLOSED). */
+export function rawWriter(fd: number, name: string): { write(frame: Uint8Array): void } {
+  const chunks: Uint8Array[] = [new Uint8Array(0)]; // one list, reused: no allocation per frame
+  return {
+    write(frame) {
+      chunks[0] = frame;
+      try {
+        writeAll(fd, chunks);
+      } catch (error) {
+        throw fileError(name, `writing frames to ${name} failed`, error, { writing: true });
+      }
+    },
+  };
+}
+
 export class RawSink implements Sink {
   readonly threadPlan: ThreadPlan;
+  readonly #writer: { write(frame: Uint8Array): void };
   constructor(readonly fd: number, readonly name = `fd ${fd}`) {
-    this.threadPlan = { module: WRITERS, data: { kind: 'raw', fd } };
+    this.threadPlan = { module: WRITERS, data: { kind: 'raw', fd, name } };
+    this.#writer = rawWriter(fd, name);
   }
-  readonly #chunks: Uint8Array[] = [new Uint8Array(0)];
   write(frame: Uint8Array): void {
-    this.#chunks[0] = frame; // one list, reused: no allocation per frame
-    writeAll(this.fd, this.#chunks);
+    this.#writer.write(frame);
   }
   close(): void {}
 }
 
+/**
+ * Y4M frames into an open file that holds only whole frames: when a write fails (a full disk, an I/O
+ * error) the partial frame is cut off again and the error says how many frames the file keeps.
+ */
+export function y4mWriter(fd: number, name: string, headerBytes: number, planes: Y4mPlanes): { write(frame: Uint8Array): void } {
+  const frameBytes = FRAME_MARKER.length + planes.frameBytes;
+  let frames = 0;
+  return {
+    write(frame) {
+      try {
+        writeAll(fd, planes.chunks(frame));
+        frames++;
+      } catch (error) {
+        let kept = `${name} keeps the ${frames} whole frame${frames === 1 ? '' : 's'} written before`;
+        try {
+          ftruncateSync(fd, headerBytes + frames * frameBytes);
+        } catch {
+          kept = `${name} may end in a partial frame after ${frames} whole frames`; // a pipe or FIFO: nothing to cut
+        }
+        throw fileError(name, `writing ${name} failed`, error, { writing: true, detail: kept });
+      }
+    },
+  };
+}
+
 export class Y4mSink implements Sink {
   readonly #fd: number;
-  readonly #planes: Y4mPlanes;
+  readonly #writer: { write(frame: Uint8Array): void };
   readonly threadPlan: ThreadPlan;
   #closed = false;
 
   /** `memory`: the stream's, when its frames are views of it (then they are repacked where they are). */
   constructor(readonly name: string, shape: StreamShape, memory?: WasmMemory) {
-    const header = y4mHeader(shape.format, shape.width, shape.height, shape.fps, shape.range); // refuses RGB first
+    const header = Buffer.from(y4mHeader(shape.format, shape.width, shape.height, shape.fps, shape.range)); // refuses RGB first
     const { format, width, height } = shape;
-    this.#planes = new Y4mPlanes(format, width, height, memory);
-    this.#fd = openSync(name, 'w');
-    writeAll(this.#fd, [Buffer.from(header)]);
-    this.threadPlan = { module: WRITERS, data: { kind: 'y4m', fd: this.#fd, format, width, height, planarAt: this.#planes.planarAt } };
+    const planes = new Y4mPlanes(format, width, height, memory);
+    try {
+      this.#fd = openSync(name, 'w');
+    } catch (error) {
+      throw fileError(name, `cannot create ${name}`, error, { writing: true });
+    }
+    try {
+      writeAll(this.#fd, [header]);
+    } catch (error) {
+      closeSync(this.#fd);
+      throw fileError(name, `writing ${name} failed`, error, { writing: true });
+    }
+    this.#writer = y4mWriter(this.#fd, name, header.length, planes);
+    this.threadPlan = { module: WRITERS, data: { kind: 'y4m', fd: this.#fd, name, headerBytes: header.length, format, width, height, planarAt: planes.planarAt } };
   }
 
   write(frame: Uint8Array): void {
-    writeAll(this.#fd, this.#planes.chunks(frame));
+    this.#writer.write(frame);
   }
 
   close(): void {

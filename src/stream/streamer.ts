@@ -17,7 +17,7 @@ import type { Matrix, Range } from '../colour.js';
 import { Converter, type Pattern, type Pixels } from '../convert/converter.js';
 import { describe } from '../convert/spec.js';
 import { WasmMemory } from '../convert/wasm-module.js';
-import { LoopcamError } from '../errors.js';
+import { ArgumentRangeError, ArgumentTypeError, LoopcamError } from '../errors.js';
 import type { FormatName, InputName } from '../formats.js';
 import type { Fit } from '../sources/fit.js';
 import type { DecodedImage } from '../sources/image.js';
@@ -124,14 +124,14 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
 
   constructor(options: StreamerOptions) {
     super();
-    if (options === null || typeof options !== 'object') throw new TypeError(`Streamer options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
+    if (options === null || typeof options !== 'object') throw new ArgumentTypeError(`Streamer options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
     const fps = checkFps(options.fps);
     if (options.idle !== undefined && options.idle !== 'repeat' && options.idle !== 'placeholder') {
-      throw new RangeError(`idle must be 'repeat' or 'placeholder'; got ${describe(options.idle)}`);
+      throw new ArgumentRangeError(`idle must be 'repeat' or 'placeholder'; got ${describe(options.idle)}`);
     }
     const placeholder = options.placeholder ?? [0, 0, 0];
     if (!Array.isArray(placeholder) || placeholder.length !== 3 || placeholder.some((v) => !Number.isInteger(v) || v < 0 || v > 255)) {
-      throw new RangeError(`placeholder must be [r, g, b] with values 0–255; got ${describe(options.placeholder)}`);
+      throw new ArgumentRangeError(`placeholder must be [r, g, b] with values 0–255; got ${describe(options.placeholder)}`);
     }
     this.options = options;
     this.fps = fps;
@@ -234,13 +234,13 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   async play(source: Source, options: PlayOptions = {}): Promise<void> {
     this.#check();
     if (!source || typeof source.play !== 'function') {
-      throw new TypeError(`play() takes a source (slideshow(), patternSource(), rawFrames(), mediaSource()); got ${describe(source)}`);
+      throw new ArgumentTypeError(`play() takes a source (slideshow(), patternSource(), rawFrames(), mediaSource()); got ${describe(source)}`);
     }
-    if (options.onFrame !== undefined && typeof options.onFrame !== 'function') throw new TypeError(`onFrame must be a function; got ${describe(options.onFrame)}`);
+    if (options.onFrame !== undefined && typeof options.onFrame !== 'function') throw new ArgumentTypeError(`onFrame must be a function; got ${describe(options.onFrame)}`);
     const end = options.end ?? (this.#sinkKind() === 'device' ? 'hold' : 'stop');
-    if (end !== 'stop' && end !== 'hold') throw new RangeError(`end must be 'stop' or 'hold'; got ${describe(options.end)}`);
+    if (end !== 'stop' && end !== 'hold') throw new ArgumentRangeError(`end must be 'stop' or 'hold'; got ${describe(options.end)}`);
     const startWaitMs = options.startWaitMs ?? 1000;
-    if (typeof startWaitMs !== 'number' || !(startWaitMs >= 0)) throw new RangeError(`startWaitMs must be a number of milliseconds ≥ 0; got ${describe(options.startWaitMs)}`);
+    if (typeof startWaitMs !== 'number' || !(startWaitMs >= 0)) throw new ArgumentRangeError(`startWaitMs must be a number of milliseconds ≥ 0; got ${describe(options.startWaitMs)}`);
     this.#playing?.abort();
     const controller = (this.#playing = new AbortController());
     const { signal } = controller;
@@ -460,7 +460,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       case 'null':
         return new NullSink();
       default:
-        throw new RangeError(`sink type must be 'device', 'y4m', 'raw' or 'null'; got ${describe((sink as { type?: unknown }).type)}`);
+        throw new ArgumentRangeError(`sink type must be 'device', 'y4m', 'raw' or 'null'; got ${describe((sink as { type?: unknown }).type)}`);
     }
   }
 

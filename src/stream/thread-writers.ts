@@ -4,7 +4,7 @@
  */
 import { WasmMemory } from '../convert/wasm-module.js';
 import { adoptOutput } from '../v4l2/output.js';
-import { writeAll, type ThreadSinkData } from './sinks.js';
+import { rawWriter, y4mWriter, type ThreadSinkData } from './sinks.js';
 import type { FrameWriter } from './ticker.js';
 import { Y4mPlanes } from './y4m.js';
 
@@ -12,18 +12,11 @@ export function threadWriter(data: ThreadSinkData, memory: WebAssembly.Memory): 
   switch (data.kind) {
     case 'null':
       return { write() {} };
-    case 'raw': {
-      const chunks: Uint8Array[] = [new Uint8Array(0)];
-      return {
-        write(frame) {
-          chunks[0] = frame;
-          writeAll(data.fd, chunks);
-        },
-      };
-    }
+    case 'raw':
+      return rawWriter(data.fd, data.name);
     case 'y4m': {
       const planes = new Y4mPlanes(data.format, data.width, data.height, new WasmMemory(memory), data.planarAt);
-      return { write: (frame) => writeAll(data.fd, planes.chunks(frame)) };
+      return y4mWriter(data.fd, data.name, data.headerBytes, planes);
     }
     case 'device': {
       const output = adoptOutput(data.output);

@@ -8,6 +8,7 @@ import type { Range } from '../colour.js';
 import { frameLayout, type FormatName, type FrameLayout } from '../formats.js';
 import { WasmInstance, type WasmMemory } from '../convert/wasm-module.js';
 import { timePerFrame } from '../v4l2/output.js';
+import { ArgumentRangeError } from '../errors.js';
 
 const COLOUR_TAGS: Partial<Record<FormatName, string>> = {
   yuyv: 'C422', uyvy: 'C422', i420: 'C420jpeg', yv12: 'C420jpeg', nv12: 'C420jpeg', gray: 'Cmono',
@@ -19,7 +20,7 @@ export const FRAME_MARKER = Buffer.from('FRAME\n');
 export function y4mHeader(format: FormatName, width: number, height: number, fps: number, range: Range): string {
   const tag = COLOUR_TAGS[format];
   if (!tag) {
-    throw new RangeError(`Y4M carries planar YUV only, not ${format}: use --format yuyv, i420, nv12 or gray for a .y4m file, or raw output (--output -)`);
+    throw new ArgumentRangeError(`Y4M carries planar YUV only, not ${format}: use --format yuyv, i420, nv12 or gray for a .y4m file, or raw output (--output -)`);
   }
   const { numerator, denominator } = timePerFrame(fps);
   return `YUV4MPEG2 W${width} H${height} F${denominator}:${numerator} Ip A1:1 ${tag} XCOLORRANGE=${range === 'full' ? 'FULL' : 'LIMITED'}\n`;
@@ -57,8 +58,13 @@ export class Y4mPlanes {
    */
   constructor(readonly format: FormatName, width: number, height: number, memory?: WasmMemory, planarAt?: number) {
     this.#layout = frameLayout(format, width, height);
-    if (!COLOUR_TAGS[format]) throw new RangeError(`Y4M carries planar YUV only, not ${format}`);
+    if (!COLOUR_TAGS[format]) throw new ArgumentRangeError(`Y4M carries planar YUV only, not ${format}`);
     if (format === 'yuyv' || format === 'uyvy' || format === 'nv12') this.#repack = this.#repacker(format, width, height, memory, planarAt);
+  }
+
+  /** Bytes of the planes of one frame (without the FRAME marker). */
+  get frameBytes(): number {
+    return this.#layout.sizeImage;
   }
 
   /** Where the planes are written in the memory (0 when the format needs no repacking). */

@@ -9,6 +9,7 @@ import { errnoOf } from './ioctl.js';
 import { encode } from './layout.js';
 import { v4l2_loopback_config, V4L2LOOPBACK_CTL_ADD, V4L2LOOPBACK_CTL_REMOVE } from './structs.js';
 import { O_RDWR, realSystem, type System } from './system.js';
+import { ArgumentTypeError, ArgumentRangeError } from '../errors.js';
 
 export const CONTROL_DEVICE = '/dev/v4l2loopback';
 
@@ -51,8 +52,8 @@ function openControl(sys: System): number {
 
 function optionalInt(name: string, value: unknown, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number; got ${describe(value)}`);
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}; got ${value}`);
+  if (typeof value !== 'number') throw new ArgumentTypeError(`${name} must be a number; got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ArgumentRangeError(`${name} must be an integer from ${min} to ${max}; got ${value}`);
   return value;
 }
 
@@ -60,7 +61,7 @@ function optionalInt(name: string, value: unknown, min: number, max: number): nu
 export function createDevice(options: CreateDeviceOptions = {}, sys: System = realSystem): CreatedDevice {
   const label = options.label ?? 'loopcam';
   if (typeof label !== 'string' || label.length === 0 || Buffer.byteLength(label) > 31) {
-    throw new RangeError(`label must be a string of 1 to 31 bytes; got ${describe(label)}`);
+    throw new ArgumentRangeError(`label must be a string of 1 to 31 bytes; got ${describe(label)}`);
   }
   const number = optionalInt('number', options.number, 0, 255);
   const maxBuffers = optionalInt('maxBuffers', options.maxBuffers, 1, 32);
@@ -68,7 +69,7 @@ export function createDevice(options: CreateDeviceOptions = {}, sys: System = re
   const maxWidth = optionalInt('maxWidth', options.maxWidth, 2, 16384);
   const maxHeight = optionalInt('maxHeight', options.maxHeight, 2, 16384);
   if (options.exclusiveCaps !== undefined && typeof options.exclusiveCaps !== 'boolean') {
-    throw new TypeError(`exclusiveCaps must be true or false; got ${describe(options.exclusiveCaps)}`);
+    throw new ArgumentTypeError(`exclusiveCaps must be true or false; got ${describe(options.exclusiveCaps)}`);
   }
   const config = encode(v4l2_loopback_config, {
     output_nr: number ?? -1,
@@ -98,7 +99,7 @@ export function createDevice(options: CreateDeviceOptions = {}, sys: System = re
 /** Removes v4l2loopback device N (it must not be open). */
 export function removeDevice(number: number, sys: System = realSystem): void {
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 0) {
-    throw new TypeError(`removeDevice takes the device number N of /dev/videoN; got ${describe(number)}`);
+    throw new ArgumentTypeError(`removeDevice takes the device number N of /dev/videoN; got ${describe(number)}`);
   }
   const fd = openControl(sys);
   try {

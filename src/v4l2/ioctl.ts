@@ -3,8 +3,10 @@
  * first use, so converting frames never needs it; its failures become errors with an errno name.
  */
 import { createRequire } from 'node:module';
-import { constants } from 'node:os';
 import { LoopcamError } from '../errors.js';
+import { errnoOf, OsError } from '../os-errors.js';
+
+export { errnoOf, OsError };
 
 export type IoctlArg = Buffer | number;
 type NativeIoctl = (fd: number, request: number, arg: IoctlArg) => number;
@@ -20,25 +22,6 @@ function load(): NativeIoctl {
       'Install it with `npm install ioctl-napi`; npm 11 and later block its build script until you allow it: ' +
       '`npm install-scripts approve ioctl-napi && npm rebuild ioctl-napi` (needs python3, make and a C++ compiler)', { cause });
   }
-}
-
-const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, number]) => [number, name]));
-
-/** An OS error with its symbolic errno ('EBUSY'), from ioctl-napi or from node:fs alike. */
-export class OsError extends Error {
-  override readonly name = 'OsError';
-  constructor(readonly errno: string, message: string) {
-    super(message);
-  }
-}
-
-/** The errno name of anything thrown by node:fs or ioctl-napi ('EBUSY'), or undefined. */
-export function errnoOf(error: unknown): string | undefined {
-  if (error instanceof OsError) return error.errno;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return undefined;
-  // ioctl-napi puts the errno number, as a decimal string, in `code`.
-  return /^\d+$/.test(code) ? ERRNO_NAMES.get(Number(code)) ?? `errno ${code}` : code;
 }
 
 /** ioctl(2): returns the call's result, throws an OsError on failure. */

@@ -6,7 +6,7 @@ import type { Matrix, Range } from '../colour.js';
 import { dimension, oneOf } from '../convert/spec.js';
 import { describe } from '../convert/spec.js';
 import { MATRICES, RANGES } from '../colour.js';
-import { LoopcamError } from '../errors.js';
+import { ArgumentRangeError, ArgumentTypeError, LoopcamError } from '../errors.js';
 import { blockSize, describeFrame, FORMAT_NAMES, FORMATS, fourccCode, frameLayout, type FormatName, type FrameLayout } from '../formats.js';
 import { colorimetry, colorspaceName } from './colorimetry.js';
 import * as C from './constants.js';
@@ -88,11 +88,11 @@ export class OutputDevice implements Disposable {
   writeFrame(frame: Uint8Array): void {
     const fd = this.#fd;
     if (fd === undefined) throw new LoopcamError('DISPOSED', `${this.path} was closed: open it again with openOutput()`);
-    if (!(frame instanceof Uint8Array)) throw new TypeError(`frame must be a Uint8Array (or Buffer); got ${describe(frame)}`);
+    if (!(frame instanceof Uint8Array)) throw new ArgumentTypeError(`frame must be a Uint8Array (or Buffer); got ${describe(frame)}`);
     const expected = this.#layout.sizeImage;
     if (frame.length !== expected) {
       const { width, height, format } = this.negotiated;
-      throw new RangeError(`frame is ${frame.length} bytes, expected ${expected} (${describeFrame(format, width, height)})`);
+      throw new ArgumentRangeError(`frame is ${frame.length} bytes, expected ${expected} (${describeFrame(format, width, height)})`);
     }
     let waited = 0;
     for (;;) {
@@ -164,14 +164,14 @@ export function timePerFrame(fps: number): { numerator: number; denominator: num
 /** Checks a frame rate (default 30): a number above 0 and at most 1000. */
 export function checkFps(fps: unknown): number {
   if (fps === undefined) return 30;
-  if (typeof fps !== 'number') throw new TypeError(`fps must be a number of frames per second; got ${describe(fps)}`);
-  if (!Number.isFinite(fps) || fps <= 0 || fps > 1000) throw new RangeError(`fps must be above 0 and at most 1000; got ${fps}`);
+  if (typeof fps !== 'number') throw new ArgumentTypeError(`fps must be a number of frames per second; got ${describe(fps)}`);
+  if (!Number.isFinite(fps) || fps <= 0 || fps > 1000) throw new ArgumentRangeError(`fps must be above 0 and at most 1000; got ${fps}`);
   return fps;
 }
 
 /** Checks options, then opens and configures the device. Wrong options: TypeError/RangeError; the rest: LoopcamError. */
 export function openOutput(options: OutputOptions, sys: System = realSystem): OutputDevice {
-  if (options === null || typeof options !== 'object') throw new TypeError(`output options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
+  if (options === null || typeof options !== 'object') throw new ArgumentTypeError(`output options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
   const width = dimension('width', options.width);
   const height = dimension('height', options.height);
   const format = oneOf('format', options.format, FORMAT_NAMES, 'yuyv');
@@ -179,11 +179,11 @@ export function openOutput(options: OutputOptions, sys: System = realSystem): Ou
   const range = oneOf('range', options.range, RANGES, 'limited');
   const fps = checkFps(options.fps);
   const [bw, bh] = blockSize(format);
-  if (width % bw || height % bh) throw new RangeError(`${format} needs a width divisible by ${bw} and a height divisible by ${bh}; got ${width}×${height}`);
+  if (width % bw || height % bh) throw new ArgumentRangeError(`${format} needs a width divisible by ${bw} and a height divisible by ${bh}; got ${width}×${height}`);
   const request = { width, height, format, fps, matrix, range };
   const device = options.device;
   if (device !== undefined && typeof device !== 'string' && typeof device !== 'number') {
-    throw new TypeError(`device must be a path, a number or a card label; got ${describe(device)}`);
+    throw new ArgumentTypeError(`device must be a path, a number or a card label; got ${describe(device)}`);
   }
 
   if (device === undefined) {
@@ -209,7 +209,7 @@ export function openOutput(options: OutputOptions, sys: System = realSystem): Ou
 /** A device named by path, number or card label → its path. */
 function resolvePath(device: string | number, sys: System): string {
   if (typeof device === 'number') {
-    if (!Number.isInteger(device) || device < 0) throw new RangeError(`device number must be a whole number ≥ 0 (N of /dev/videoN); got ${device}`);
+    if (!Number.isInteger(device) || device < 0) throw new ArgumentRangeError(`device number must be a whole number ≥ 0 (N of /dev/videoN); got ${device}`);
     return `/dev/video${device}`;
   }
   if (/^\d+$/.test(device)) return `/dev/video${device}`;
