@@ -4,10 +4,12 @@
  * thread woken at its deadline can wait a whole scheduler slice (≈ 3 ms measured here) behind the
  * producer's thread when the kernel queues it on the producer's core; a real-time thread takes the core
  * at once. Round-robin at the lowest real-time priority: above every normal thread, below the system's
- * own real-time work; children do not inherit it. Where it is not permitted the thread stays normal.
+ * own real-time work; children do not inherit it. Where it is not permitted, or on a single core, the
+ * thread stays normal.
  */
 import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /** What the output thread runs as. */
 export type Scheduling = 'realtime' | 'normal';
@@ -19,7 +21,9 @@ export const SCHEDULING: readonly Scheduling[] = ['realtime', 'normal'];
  * util-linux's `chrt` asks the kernel (once per process, ≈ 2 ms, before the thread takes any stream).
  */
 export function tryRealtime(): Scheduling {
-  if (process.platform !== 'linux' || process.env.LOOPCAM_REALTIME === '0') return 'normal';
+  // On one core a real-time writer that falls behind (a slow device, an emulated CPU) would leave the
+  // producer only the kernel's 5 % real-time slack; with two or more it can take at most one of them.
+  if (process.platform !== 'linux' || process.env.LOOPCAM_REALTIME === '0' || availableParallelism() < 2) return 'normal';
   let tid: string;
   try {
     tid = readlinkSync('/proc/thread-self').split('/').pop()!; // "<pid>/task/<tid>"
