@@ -96,12 +96,13 @@ function number(dst: usize, stride: i32, width: i32, height: i32, x: i32, y: i32
  */
 function moving(dst: usize, width: i32, height: i32, stride: i32, frame: i32, millis: i64): void {
   bars(dst, width, height, stride);
-  const box = max(height >> 3, 2);
-  const travel = max(width - box, 1);
+  // The box stays inside the frame however small it is (a 2×1 frame too), and frame × step may pass 2^31.
+  const box = min(max(height >> 3, 2), min(width, height));
+  const travel = width - box;
   const step = max(width >> 6, 1);
-  let pos = (frame * step) % (2 * travel);
+  let pos = travel > 0 ? <i32>((<i64>frame * <i64>step) % <i64>(2 * travel)) : 0;
   if (pos > travel) pos = 2 * travel - pos; // bounce
-  fillRect(dst, stride, pos, height - box - (height >> 4), box, box, 0xff808080);
+  fillRect(dst, stride, pos, max(height - box - (height >> 4), 0), box, box, 0xff808080);
   const scale = max(height / 90, 1);
   const band = 9 * scale;
   if (band > height) return;

@@ -3,7 +3,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import { createConverter, decodeImage, LoopcamError, type DecodedImage } from '../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConverter, decodeImage, LoopcamError, readImage, type DecodedImage } from '../src/index.js';
 import { fitRects } from '../src/sources/fit.js';
 
 function png(width: number, height: number, pixel: (x: number, y: number) => number[]): Buffer {
@@ -80,6 +84,23 @@ test('bad drawImage arguments', () => {
   assert.throws(() => c.drawImage({ width: 2, height: 2, rgba: new Uint8Array(3) }), TypeError);
   assert.throws(() => c.drawImage(image(2, 2, () => [0, 0, 0, 255]), 'zoom' as never), RangeError);
   assert.throws(() => createConverter({ width: 8, height: 4, input: 'rgb24' }).drawImage(image(2, 2, () => [0, 0, 0, 255])), RangeError);
+});
+
+const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+
+(hasFfmpeg ? test : test.skip)(`a 49-megapixel JPEG, 4:4:4 (jpeg-js's costliest kind), decodes under the 50 MP limit${hasFfmpeg ? '' : ' — ffmpeg not installed (it makes the image)'}`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loopcam-big-'));
+  try {
+    const file = join(dir, 'big.jpg');
+    const made = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=8100x6050', '-frames:v', '1', '-pix_fmt', 'yuvj444p', '-q:v', '8', '-y', file]);
+    assert.is(made.status, 0, made.stderr.toString());
+    const img = readImage(file);
+    assert.equal([img.width, img.height, img.rgba.length], [8100, 6050, 8100 * 6050 * 4]);
+    // Just past the limit it is refused before decoding, with the limit named.
+    fails(() => readImage(file, { maxPixels: 49_000_000 }), 'IMAGE_TOO_LARGE', /49000000 pixels/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

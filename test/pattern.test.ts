@@ -45,4 +45,21 @@ test('tiny frames do not crash; non-rgba converters are refused', () => {
   assert.throws(() => tiny.drawPattern('moving', -1), RangeError);
 });
 
+test('every pattern stays inside the frame at any size and frame number (padding after each row untouched)', () => {
+  for (const [width, height] of [[1, 1], [2, 1], [1, 2], [2, 2], [3, 1], [5, 3], [17, 9], [64, 2]] as const) {
+    const stride = width * 4 + 8;
+    const c = createConverter({ width, height, format: 'gray', inputStride: stride });
+    for (const p of ['bars', 'gradient', 'moving'] as const) {
+      for (const frame of [0, 1, 7, 1000, 2 ** 31 - 1]) {
+        c.input.fill(0xab);
+        c.drawPattern(p, frame, frame * 33);
+        for (let y = 0; y < height; y++) {
+          const pad = c.input.subarray(y * stride + width * 4, (y + 1) * stride);
+          assert.ok(pad.every((b) => b === 0xab), `${p} ${width}×${height} frame ${frame}: row ${y}'s padding written`);
+        }
+      }
+    }
+  }
+});
+
 test.run();

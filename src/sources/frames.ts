@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { LoopcamError } from '../errors.js';
+import { fileError } from '../os-errors.js';
 import type { InputName } from '../formats.js';
 import type { Source, SourceTarget } from './source.js';
 
@@ -48,7 +49,7 @@ export async function readFrames(stream: Readable, target: SourceTarget, options
     }
   } catch (error) {
     if (signal.aborted) return;
-    throw error;
+    throw error instanceof LoopcamError ? error : fileError(name, `reading frames from ${name} failed`, error);
   } finally {
     signal.removeEventListener('abort', abort);
   }

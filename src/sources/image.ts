@@ -31,6 +31,15 @@ export interface ImageLimits {
 }
 
 const DEFAULTS = { maxBytes: 64 * 1024 * 1024, maxPixels: 50_000_000 };
+/**
+ * What jpeg-js counts against its memory cap per pixel in the worst case it decodes (four components at
+ * full resolution, CMYK): 16 bytes of coefficient blocks (a 256-byte Int32Array per 8×8 block per
+ * component), 4 of decoded component planes, 4 of its interleaved output and 4 of RGBA. So an image
+ * within `maxPixels` is never refused for memory (a 4:2:0 YCbCr JPEG counts ≈ 13 per pixel).
+ */
+const JPEG_BYTES_PER_PIXEL = 28;
+/** The longest side accepted (JPEG cannot say more; a PNG may, but nothing shows it). */
+const MAX_SIDE = 65535;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function tooLarge(name: string, what: string, limit: string): LoopcamError {
@@ -47,6 +56,10 @@ export function decodeImage(bytes: Uint8Array, name = 'image', limits: ImageLimi
     if (data.length < 24) throw new LoopcamError('BAD_IMAGE', `${name} is a truncated PNG (${data.length} bytes)`);
     const width = data.readUInt32BE(16);
     const height = data.readUInt32BE(20);
+    // A zero side is invalid PNG (and a decoder would walk its rows forever); a side past JPEG's own
+    // maximum is no picture loopcam can show.
+    if (width === 0 || height === 0) throw new LoopcamError('BAD_IMAGE', `${name} declares a ${width}×${height} PNG: not a valid image`);
+    if (width > MAX_SIDE || height > MAX_SIDE) throw tooLarge(name, `${width}×${height}`, `${MAX_SIDE} pixels a side`);
     if (width * height > maxPixels) throw tooLarge(name, `${width}×${height}`, `${maxPixels} pixels`);
     try {
       const png = load().png.PNG.sync.read(data);
@@ -59,7 +72,7 @@ export function decodeImage(bytes: Uint8Array, name = 'image', limits: ImageLimi
     try {
       const img = load().jpeg.decode(data, {
         useTArray: true, formatAsRGBA: true, tolerantDecoding: false,
-        maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: Math.ceil((maxPixels * 4 * 2) / 1048576) + 64,
+        maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: Math.ceil((maxPixels * JPEG_BYTES_PER_PIXEL) / 1048576) + 64,
       });
       return { width: img.width, height: img.height, rgba: img.data };
     } catch (cause) {

@@ -129,6 +129,11 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     if (options.idle !== undefined && options.idle !== 'repeat' && options.idle !== 'placeholder') {
       throw new ArgumentRangeError(`idle must be 'repeat' or 'placeholder'; got ${describe(options.idle)}`);
     }
+    const sink: unknown = options.sink;
+    if (sink !== undefined && (sink === null || typeof sink !== 'object' ||
+      (typeof (sink as { write?: unknown }).write !== 'function' && typeof (sink as { type?: unknown }).type !== 'string'))) {
+      throw new ArgumentTypeError(`sink must be { type: 'device' | 'y4m' | 'raw' | 'null', … } or an object with write(frame) and close(); got ${describe(sink)}`);
+    }
     const placeholder = options.placeholder ?? [0, 0, 0];
     if (!Array.isArray(placeholder) || placeholder.length !== 3 || placeholder.some((v) => !Number.isInteger(v) || v < 0 || v > 255)) {
       throw new ArgumentRangeError(`placeholder must be [r, g, b] with values 0–255; got ${describe(options.placeholder)}`);
