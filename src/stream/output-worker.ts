@@ -35,9 +35,8 @@ const streams = new Map<number, Stream>();
 /**
  * A full collection of this thread's heap. A stream's WebAssembly memory is freed only when no thread
  * holds it any more, and this thread allocates so little that its collector would otherwise not run for
- * hours: every stopped stream's frames would stay in memory. So after letting go of a stream, it collects
- * (a small heap: about a millisecond). Node has no call for it but V8's gc extension, enabled for a
- * context made here.
+ * hours: every stopped stream's frames would stay in memory. So after letting go of a stream, it collects.
+ * Node has no call for it but V8's gc extension, enabled for a context made here.
  */
 const collect: () => void = (() => {
   setFlagsFromString('--expose-gc');
@@ -48,12 +47,18 @@ function report(message: ThreadReport): void {
   port.postMessage(message);
 }
 
-/** A stream was let go since the last collection. */
-let released = false;
+/**
+ * When a stream was let go and not yet collected (0: none). A collection takes ≈ 10 ms here, so it waits
+ * for a quiet moment — no deadline within COLLECT_WINDOW_MS — or, with cameras so many that none comes,
+ * runs after COLLECT_LATEST_MS anyway (then one write may be late).
+ */
+let releasedAt = 0;
+const COLLECT_WINDOW_MS = 15;
+const COLLECT_LATEST_MS = 10_000;
 
 function fail(stream: Stream, error: unknown): void {
   streams.delete(stream.id);
-  released = true;
+  releasedAt ||= clock();
   Atomics.store(stream.block.ints, I.STATE, FAILED);
   Atomics.notify(stream.block.ints, I.STATE);
   report({ id: stream.id, error: serialiseError(error) });
@@ -86,7 +91,7 @@ for (;;) {
       streams.delete(stream.id);
       Atomics.store(ints, I.STATE, STOPPED);
       Atomics.notify(ints, I.STATE);
-      released = true;
+      releasedAt ||= clock();
       continue;
     }
     if (Atomics.load(ints, I.OWNER) !== THREAD && Atomics.compareExchange(ints, I.OWNER, MAIN, THREAD) !== MAIN) {
@@ -101,9 +106,10 @@ for (;;) {
       fail(stream, error);
     }
   }
-  if (released) {
-    released = false;
+  if (releasedAt && (sleepMs >= COLLECT_WINDOW_MS || clock() - releasedAt > COLLECT_LATEST_MS)) {
+    releasedAt = 0;
     collect();
+    continue; // the collection took time: look at the deadlines again
   }
   Atomics.wait(bell, 0, rung, sleepMs);
 }

@@ -15,6 +15,8 @@ export interface StreamStats {
   fps: number;
   latenessP50Ms: number;
   latenessP99Ms: number;
+  /** The latest of the last 2048 writes: with `dropped` unchanged, no gap between writes was longer than a period and this. */
+  latenessMaxMs: number;
   /** How far the latest write was from its deadline: bounded, never accumulating. */
   driftMs: number;
 }

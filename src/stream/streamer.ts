@@ -296,7 +296,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     return {
       framesOut, framesIn: n[F.FRAMES_IN]!, repeated: n[F.REPEATED]!, late: n[F.LATE]!, dropped: n[F.DROPPED]!,
       fps: elapsed > 0 ? framesOut / elapsed : 0,
-      latenessP50Ms: this.#block.percentile(50), latenessP99Ms: this.#block.percentile(99), driftMs: n[F.DRIFT]!,
+      latenessP50Ms: this.#block.percentile(50), latenessP99Ms: this.#block.percentile(99), latenessMaxMs: this.#block.percentile(100), driftMs: n[F.DRIFT]!,
     };
   }
 
