@@ -17,8 +17,6 @@ import { threadPercents, threadTimes } from './proc-cpu.js';
 import { outputThreadScheduling } from '../stream/output-thread.js';
 import { benchVideo, makeClip, removeClip } from './video.js';
 
-
-
 export interface StreamBenchResult {
   width: number;
   height: number;

@@ -6,7 +6,6 @@
 import { coefficients, type Weights } from '../colour.js';
 import { canConvert, frameLayout, INPUTS, yuvInputFormat, yuvInputPlanes, type PixelInput } from '../formats.js';
 import type { FrameSpec } from './spec.js';
-import { ArgumentRangeError } from '../errors.js';
 
 /** Rounded average, as SIMD `avgr_u` computes it. */
 const average = (a: number, b: number): number => (a + b + 1) >> 1;
@@ -51,7 +50,7 @@ function inputPlaces(spec: FrameSpec): Place[] {
 export function referenceConvert(spec: FrameSpec, src: Uint8Array, dst: Uint8Array): void {
   const { width, height } = spec;
   const yuvInput = yuvInputFormat(spec.input) !== undefined;
-  if (!canConvert(spec.input, spec.format)) throw new ArgumentRangeError(`reference: ${spec.input} input has no R, G, B for ${spec.format}`);
+  if (!canConvert(spec.input, spec.format)) throw new RangeError(`reference: ${spec.input} input has no R, G, B for ${spec.format}`);
   // The image to convert is the input flipped: with mirror, its pixel x is the input's pixel
   // width − 1 − x; with flipY, its row y is the input's row height − 1 − y.
   const fromX = (x: number): number => (spec.mirror ? width - 1 - x : x);

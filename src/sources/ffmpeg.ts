@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Range } from '../colour.js';
-import { ArgumentRangeError, LoopcamError } from '../errors.js';
+import { LoopcamError } from '../errors.js';
 import { canConvert, FORMATS, INPUT_NAMES, yuvInputFormat, type FormatName, type InputName } from '../formats.js';
 import type { Fit } from './fit.js';
 
@@ -105,7 +105,7 @@ export const LOW_LATENCY = ['-fflags', 'nobuffer', '-flags', 'low_delay', '-prob
 export function ffmpegArgs(job: FfmpegJob): string[] {
   const { width: w, height: h } = job;
   const pixFmt = ffmpegPixFmt(job.input);
-  if (!pixFmt) throw new ArgumentRangeError(`ffmpeg cannot write ${job.input}: ask it for i420 instead`);
+  if (!pixFmt) throw new RangeError(`ffmpeg cannot write ${job.input}: ask it for i420 instead`);
   const range = yuvInputFormat(job.input) ? `:out_range=${job.range === 'full' ? 'full' : 'limited'}` : '';
   const fit = job.fit === 'stretch' ? `scale=${w}:${h}${range}`
     : job.fit === 'cover' ? `scale=${w}:${h}:force_original_aspect_ratio=increase${range},crop=${w}:${h}`

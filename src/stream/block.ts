@@ -99,11 +99,12 @@ export class StreamBlock {
     this.nums[F.SAMPLES] = n + 1;
   }
 
-  /** The p-th percentile (0–100) of the lateness samples held, nearest rank; 0 when empty. */
-  percentile(p: number): number {
+  /** The p-th percentiles (0–100) of the lateness samples held, nearest rank, from one sort; 0 when empty. */
+  percentiles(...ps: number[]): number[] {
     const n = Math.min(this.nums[F.SAMPLES]!, RING_SIZE);
-    if (n === 0) return 0;
+    if (n === 0) return ps.map(() => 0);
     const sorted = this.nums.slice(F.RING, F.RING + n).sort();
-    return sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]!;
+    return ps.map((p) => sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]!);
   }
+
 }

@@ -293,10 +293,11 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     const n = this.#block.nums;
     const framesOut = n[F.FRAMES_OUT]!;
     const elapsed = this.#ticker ? (this.#clock() - n[F.START]!) / 1000 : 0;
+    const [p50, p99, max] = this.#block.percentiles(50, 99, 100);
     return {
       framesOut, framesIn: n[F.FRAMES_IN]!, repeated: n[F.REPEATED]!, late: n[F.LATE]!, dropped: n[F.DROPPED]!,
       fps: elapsed > 0 ? framesOut / elapsed : 0,
-      latenessP50Ms: this.#block.percentile(50), latenessP99Ms: this.#block.percentile(99), latenessMaxMs: this.#block.percentile(100), driftMs: n[F.DRIFT]!,
+      latenessP50Ms: p50!, latenessP99Ms: p99!, latenessMaxMs: max!, driftMs: n[F.DRIFT]!,
     };
   }
 

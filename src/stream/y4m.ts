@@ -58,7 +58,7 @@ export class Y4mPlanes {
    */
   constructor(readonly format: FormatName, width: number, height: number, memory?: WasmMemory, planarAt?: number) {
     this.#layout = frameLayout(format, width, height);
-    if (!COLOUR_TAGS[format]) throw new ArgumentRangeError(`Y4M carries planar YUV only, not ${format}`);
+    if (!COLOUR_TAGS[format]) throw new RangeError(`Y4M carries planar YUV only, not ${format}`); // y4mHeader refused it first
     if (format === 'yuyv' || format === 'uyvy' || format === 'nv12') this.#repack = this.#repacker(format, width, height, memory, planarAt);
   }
 
