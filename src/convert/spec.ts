@@ -128,7 +128,7 @@ function flag(name: string, value: unknown): boolean {
 
 /** A value as it should appear in an error message. */
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;
   if (typeof value === 'string') return JSON.stringify(value);

@@ -29,27 +29,63 @@ const VALUES: Record<string, (rng: Rng) => string> = {
   '--device': (rng) => rng.pick(['/nonexistent/video99', '99', 'no-such-label', '']),
   '--label': (rng) => rng.pick(['cam', '']),
 };
+/** Values the CLI takes, for the cases meant to stream. */
+const GOOD: Record<string, (rng: Rng) => string> = {
+  '--size': (rng) => rng.pick(['64x48', '32x24', '2x2', '130x66']),
+  '--fps': (rng) => rng.pick(['30', '60', '5', '29.97']),
+  '--format': (rng) => rng.pick(['yuyv', 'uyvy', 'i420', 'yv12', 'nv12', 'rgb24', 'bgr24', 'gray']),
+  '--matrix': (rng) => rng.pick(['bt601', 'bt709']),
+  '--range': (rng) => rng.pick(['limited', 'full']),
+  '--pattern': (rng) => rng.pick(['bars', 'gradient', 'moving']),
+  '--fit': (rng) => rng.pick(['contain', 'cover', 'stretch']),
+  '--duration': (rng) => rng.pick(['0.05', '1']),
+};
 const FLAGS = ['--loop', '--no-loop', '--live', '--no-live', '--exit-at-end', '--json', '--help', '--debug', '--bogus', '-x'];
 
+/** How many cases ended with each exit status (the harness prints them). */
+export const exitStatuses = new Map<number, number>();
+
 export function cliCase(rng: Rng, dir: string, index: number): FuzzCase {
-  const command = rng.pick(COMMANDS);
+  // Half the cases are command lines a user would type, so they stream (until --frames or the stop);
+  // the rest mix in wrong values, unknown flags and wrong commands.
+  const valid = rng.chance(0.5);
+  const command = valid ? rng.pick(['pattern', 'pattern', 'play', 'play', 'pipe']) : rng.pick(COMMANDS);
   const argv = [command];
-  for (let n = rng.range(0, 5); n > 0; n--) {
-    if (rng.chance(0.7)) {
+  for (let n = rng.range(0, valid ? 3 : 5); n > 0; n--) {
+    if (valid) {
+      const flag = rng.pick(Object.keys(GOOD));
+      if (!argv.includes(flag)) argv.push(flag, GOOD[flag]!(rng));
+    } else if (rng.chance(0.7)) {
       const flag = rng.pick(Object.keys(VALUES));
       argv.push(flag);
       if (rng.chance(0.95)) argv.push(VALUES[flag]!(rng));
     } else argv.push(rng.pick(FLAGS));
   }
-  if (command === 'play') {
+  const lavfi = command === 'play' && valid && rng.chance(0.4); // else an image
+  if (command === 'play' && valid && !lavfi) argv.push(join(dir, 'image.png'));
+  else if (command === 'play' && !valid) {
     for (let n = rng.range(0, 2); n > 0; n--) {
       argv.push(rng.pick([join(dir, 'image.png'), join(dir, 'broken.png'), join(dir, 'missing.jpg'), dir, join(dir, 'notes.txt'), 'http://127.0.0.1:9/live.ts', 'rtsp://127.0.0.1:9/cam']));
     }
   }
   const streams = command === 'pattern' || command === 'play' || command === 'pipe';
-  if (streams && rng.chance(0.9)) argv.push('--output', rng.pick([join(dir, `cli-${index}.y4m`), join(dir, 'no-such-dir', 'a.y4m'), dir]));
+  if (streams && valid) argv.push('--output', rng.chance(0.8) ? join(dir, `cli-${index}.y4m`) : '/dev/null');
+  else if (streams && rng.chance(0.9)) argv.push('--output', rng.pick([join(dir, `cli-${index}.y4m`), join(dir, 'no-such-dir', 'a.y4m'), dir]));
   else if (streams && !argv.includes('--device')) argv.push('--device', '/nonexistent/video99');
-  if (streams && !argv.includes('--frames') && rng.chance(0.7)) argv.push('--frames', String(rng.range(1, 5)));
+  // Most streams end by --frames; the rest run until the stop after 2 s.
+  if (streams && !argv.includes('--frames') && rng.chance(valid ? 0.9 : 0.7)) argv.push('--frames', String(rng.range(1, 8)));
+  // ffmpeg input options after --: a whole input of its own (lavfi makes frames with no file or network),
+  // options for the input named before, or nonsense ffmpeg refuses.
+  if (lavfi) {
+    argv.push('--', '-f', 'lavfi', '-i', `testsrc=size=${rng.pick(['32x24', '64x48'])}:rate=${rng.pick(['5', '30'])}`);
+  } else if (command === 'play' && !valid && rng.chance(0.4)) {
+    argv.push('--', ...rng.pick([
+      ['-f', 'lavfi', '-i', `testsrc=size=${rng.pick(['32x24', '64x48', '1x1'])}:rate=${rng.pick(['5', '30'])}`],
+      ['-f', 'lavfi', '-i', 'color=c=red:size=16x16', '-t', '0.2'],
+      ['-f', 'lavfi', '-i', 'nullsrc=size=0x0'],
+      ['-re'], ['-stream_loop', '-1'], ['-f', 'image2'], ['-f', 'no-such-format'], ['-i'], ['-bogus-option', '1'], [],
+    ]));
+  }
   return {
     describe: `loopcam ${argv.map((a) => (/^[\w./:×=-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`,
     small: false, // a stream runs until stopped (2 s); its bound is stopping within 3 s after
@@ -74,6 +110,7 @@ export function cliCase(rng: Rng, dir: string, index: number): FuzzCase {
         console.log = log;
         console.error = error;
       }
+      exitStatuses.set(status, (exitStatuses.get(status) ?? 0) + 1);
       const output = said.join('\n');
       check(!/internal error/.test(output), `reported a bug: ${output}`);
       check(status === 0 || status === 1 || status === 2, `exit status ${status}`);

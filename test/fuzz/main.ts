@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import pngjs from 'pngjs';
 import { Streamer } from '../../src/index.js';
 import { apiCase } from './api.js';
-import { cliCase, cliFixtures } from './cli.js';
+import { cliCase, cliFixtures, exitStatuses } from './cli.js';
 import { framesCase } from './frames.js';
 import { imageCase } from './images.js';
 import { FuzzFailure, isExpectedFailure } from './outcome.js';
@@ -83,8 +83,10 @@ let rssAt1000: number | undefined;
 const started = performance.now();
 for (const target of targets) {
   const count = targets.length === 1 ? total : Math.max(1, Math.round(total * SHARES[target]));
-  const tally = { ok: 0, expected: 0, failed: 0, slowest: 0 };
+  const tally = { cases: 0, ok: 0, expected: 0, failed: 0, slowest: 0 };
+  const reasons = new Map<string, number>();
   for (let index = only ?? 0; index < (only === undefined ? count : only + 1); index++) {
+    tally.cases++;
     const rng = new Rng(caseSeed(seed, target, index));
     let kase: FuzzCase | undefined;
     const t0 = performance.now();
@@ -94,7 +96,13 @@ for (const target of targets) {
       await kase.run();
       tally.ok++;
     } catch (error) {
-      if (isExpectedFailure(error) && !(error instanceof FuzzFailure)) tally.expected++;
+      if (isExpectedFailure(error) && !(error instanceof FuzzFailure)) {
+        tally.expected++;
+        if (process.env.FUZZ_REASONS) {
+          const reason = `${(error as { code?: string }).code ?? (error as Error).name}: ${(error as Error).message.replace(/\d+/g, 'N').slice(0, 70)}`;
+          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+        }
+      }
       else {
         tally.failed++;
         const what = error instanceof Error ? `${error.name}: ${error.message}\n${error.stack?.split('\n').slice(1, 6).join('\n') ?? ''}` : String(error);
@@ -109,7 +117,9 @@ for (const target of targets) {
     }
     if (++done === 1000) rssAt1000 = await rssMb();
   }
-  console.log(`  ${target.padEnd(7)} ${String(tally.ok + tally.expected + (tally.failed ? 0 : 0)).padStart(6)} cases: ${tally.ok} ran clean, ${tally.expected} refused with a LoopcamError or usage error, ${tally.failed} failed · slowest ${Math.round(tally.slowest)} ms`);
+  for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${String(n).padStart(6)} × ${reason}`);
+  const statuses = target === 'cli' ? ` (exit status ${[...exitStatuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ')})` : '';
+  console.log(`  ${target.padEnd(7)} ${String(tally.cases).padStart(6)} cases: ${tally.ok} ran clean${statuses}, ${tally.expected} refused with a LoopcamError or usage error, ${tally.failed} failed · slowest ${Math.round(tally.slowest)} ms`);
 }
 const rssEnd = await rssMb();
 if (rssAt1000 !== undefined) {
