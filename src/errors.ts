@@ -27,6 +27,9 @@ export type LoopcamErrorCode =
   | 'NOT_WRITABLE' // a path that cannot take a file: a folder (EISDIR)
   | 'NO_SPACE' // the disk or quota is full, or the file too large (ENOSPC, EDQUOT, EFBIG)
   | 'PIPE_CLOSED' // the reader of a pipe (stdout) went away (EPIPE): the CLI ends quietly
+  | 'NO_PIPEWIRE' // libpipewire-0.3 (or the koffi FFI) is not installed
+  | 'PIPEWIRE_DOWN' // no PipeWire daemon answers for this user
+  | 'PIPEWIRE_ERROR' // PipeWire refused or ended the camera's stream
   | 'IO_ERROR'; // any other OS error, with its errno
 
 export class LoopcamError extends Error {

@@ -10,6 +10,7 @@ import type { Range } from '../colour.js';
 import type { WasmMemory } from '../convert/wasm-module.js';
 import type { FormatName } from '../formats.js';
 import type { OutputDevice, SharedOutput } from '../v4l2/output.js';
+import type { SharedCamera } from '../pipewire/camera.js';
 import { FRAME_MARKER, Y4mPlanes, y4mHeader } from './y4m.js';
 
 /**
@@ -22,11 +23,17 @@ export interface Sink {
   /**
    * Writes one whole frame. The view is valid only during the call — or, if `write` returns a promise,
    * until it settles: the Streamer writes nothing more to the sink until then (deadlines that pass
-   * meanwhile count as dropped). A rejection stops the stream with that error.
+   * meanwhile count as dropped). A rejection stops the stream with that error. A number is how many
+   * milliseconds the sink waited before it took the frame: it counts into the write's lateness.
    */
-  write(frame: Uint8Array): void | Promise<void>;
+  write(frame: Uint8Array): void | Promise<void> | number;
   /** Called once, after the last write has settled; may return a promise the Streamer waits for. */
   close(): void | Promise<void>;
+  /**
+   * For a sink that takes time to open (a PipeWire node appearing in the graph): start() waits for it
+   * before the first write, and fails with its error.
+   */
+  ready?(): Promise<void>;
   /**
    * How another thread can write this sink: a module to import there and plain data for its
    * `threadWriter(data, memory)`. Without it the sink runs on the main thread.
@@ -45,7 +52,8 @@ export type ThreadSinkData =
   | { kind: 'null' }
   | { kind: 'raw'; fd: number; name: string }
   | { kind: 'y4m'; fd: number; name: string; headerBytes: number; format: FormatName; width: number; height: number; planarAt: number }
-  | { kind: 'device'; output: SharedOutput };
+  | { kind: 'device'; output: SharedOutput }
+  | { kind: 'pipewire'; camera: SharedCamera };
 
 const WRITERS = new URL('./thread-writers.js', import.meta.url).href;
 

@@ -27,6 +27,7 @@ import { F, I, MAIN, StreamBlock, THREAD, TICKING } from './block.js';
 import { outputThread, type OutputThread } from './output-thread.js';
 import { monotonic, Pacer, type Clock } from './pacer.js';
 import { DeviceSink, NullSink, RawSink, Y4mSink, type Sink } from './sinks.js';
+import { checkLabel, PipeWireSink } from '../pipewire/sink.js';
 import { placeholderFrame } from './placeholder.js';
 import type { StreamStats } from './stats.js';
 import { Ticker } from './ticker.js';
@@ -36,6 +37,8 @@ export type SinkOption =
   | { type: 'y4m'; path: string }
   | { type: 'raw'; fd?: number }
   | { type: 'null' }
+  /** A PipeWire camera (Video/Source, role Camera) that portal apps see; `label` is what they show (default "loopcam"). */
+  | { type: 'pipewire'; label?: string }
   | Sink;
 
 export interface StreamerOptions {
@@ -78,7 +81,7 @@ export interface PlayOptions {
   /**
    * At the content's end: 'stop' the stream (after the last frame reached the sink), or 'hold' — keep
    * streaming the last frame until stop(). Default: 'hold' on a device (a camera that vanishes mid-call
-   * breaks the apps reading it), 'stop' for files, stdout and the null sink.
+   * breaks the apps reading it) and a PipeWire camera, 'stop' for files, stdout and the null sink.
    */
   end?: 'stop' | 'hold';
   /** Called with each source frame (the input view) before it is converted: modify it in place. */
@@ -132,7 +135,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     const sink: unknown = options.sink;
     if (sink !== undefined && (sink === null || typeof sink !== 'object' ||
       (typeof (sink as { write?: unknown }).write !== 'function' && typeof (sink as { type?: unknown }).type !== 'string'))) {
-      throw new ArgumentTypeError(`sink must be { type: 'device' | 'y4m' | 'raw' | 'null', … } or an object with write(frame) and close(); got ${describe(sink)}`);
+      throw new ArgumentTypeError(`sink must be { type: 'device' | 'pipewire' | 'y4m' | 'raw' | 'null', … } or an object with write(frame) and close(); got ${describe(sink)}`);
     }
     const placeholder = options.placeholder ?? [0, 0, 0];
     if (!Array.isArray(placeholder) || placeholder.length !== 3 || placeholder.some((v) => !Number.isInteger(v) || v < 0 || v > 255)) {
@@ -167,6 +170,15 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   async start(): Promise<void> {
     if (this.#state !== 'new') throw new LoopcamError('DISPOSED', `this Streamer was already ${this.#state === 'running' ? 'started' : 'stopped'}: create a new one`);
     this.#open();
+    if (this.#sink?.ready) {
+      try {
+        await this.#sink.ready();
+      } catch (error) {
+        await this.stop();
+        throw error;
+      }
+    }
+    if (this.#state !== 'new') return; // stopped while the sink got ready
     this.#state = 'running';
     this.options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
     if (this.options.signal?.aborted) return this.stop();
@@ -372,11 +384,12 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     }
   }
 
+  /** A camera (a device or a PipeWire node: it holds its last frame at the content's end), a file, or the user's sink. */
   #sinkKind(): 'device' | 'file' | 'custom' {
     const sink = this.options.sink;
     if (sink === undefined) return 'device';
     if ('write' in sink) return 'custom';
-    return sink.type === 'device' ? 'device' : 'file';
+    return sink.type === 'device' || sink.type === 'pipewire' ? 'device' : 'file';
   }
 
   #check(): void {
@@ -465,8 +478,10 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
         return new RawSink(sink.fd ?? 1, sink.fd === undefined || sink.fd === 1 ? 'stdout' : `fd ${sink.fd}`);
       case 'null':
         return new NullSink();
+      case 'pipewire':
+        return new PipeWireSink(checkLabel(sink.label), shape);
       default:
-        throw new ArgumentRangeError(`sink type must be 'device', 'y4m', 'raw' or 'null'; got ${describe((sink as { type?: unknown }).type)}`);
+        throw new ArgumentRangeError(`sink type must be 'device', 'pipewire', 'y4m', 'raw' or 'null'; got ${describe((sink as { type?: unknown }).type)}`);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { WasmMemory } from '../convert/wasm-module.js';
 import { adoptOutput } from '../v4l2/output.js';
+import { cameraThreadWriter } from '../pipewire/sink.js';
 import { rawWriter, y4mWriter, type ThreadSinkData } from './sinks.js';
 import type { FrameWriter } from './ticker.js';
 import { Y4mPlanes } from './y4m.js';
@@ -22,5 +23,7 @@ export function threadWriter(data: ThreadSinkData, memory: WebAssembly.Memory): 
       const output = adoptOutput(data.output);
       return { write: (frame) => output.writeFrame(frame) };
     }
+    case 'pipewire':
+      return cameraThreadWriter(data.camera);
   }
 }

@@ -11,9 +11,10 @@ import { LATE_MS, type Clock, type Pacer } from './pacer.js';
 export interface FrameWriter {
   /**
    * Writes one whole frame. A writer may return a promise: nothing more is written to it until that
-   * settles, and the frame's memory stays untouched until then.
+   * settles, and the frame's memory stays untouched until then; or a number: the milliseconds it waited
+   * for the sink to take the frame, added to the write's lateness.
    */
-  write(frame: Uint8Array): void | Promise<void>;
+  write(frame: Uint8Array): void | number | Promise<void>;
 }
 
 export interface TickerFrames {
@@ -61,7 +62,8 @@ export class Ticker {
     const { placeholder, slots, idleMs } = this.frames;
     const idle = placeholder !== undefined && now - nums[F.LAST_COMMIT]! > idleMs;
     const result = this.writer.write(idle ? placeholder : slots[ints[I.READ]!]!);
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+    if (typeof result === 'number') latenessMs += result;
+    else if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
       const pending: Promise<void> = (this.#pending = Promise.resolve(result).then(() => {
         if (this.#pending === pending) this.#pending = undefined;
       }, (error: unknown) => {
