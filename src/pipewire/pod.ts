@@ -34,9 +34,9 @@ const CHOICE_Range = 1;
 
 /** loopcam's formats PipeWire cameras carry, as spa_video_format ids (spa/param/video/raw.h). */
 export const SPA_VIDEO_FORMATS: Partial<Record<FormatName, { id: number; name: string }>> = {
-  i420: { id: 2, name: 'I420' },
   yuyv: { id: 4, name: 'YUY2' },
   uyvy: { id: 5, name: 'UYVY' },
+  i420: { id: 2, name: 'I420' },
   nv12: { id: 23, name: 'NV12' },
 };
 
