@@ -26,6 +26,10 @@ const NEEDED = ['pipewire', 'wireplumber', 'dbus-daemon', 'pw-dump', 'gst-launch
 export function whyNoStack(portal = false): string | undefined {
   const missing = NEEDED.filter((cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0);
   if (portal && !existsSync(PORTAL)) missing.push(PORTAL);
+  if (portal && spawnSync('/usr/bin/python3', ['-c', "import gi; gi.require_version('Gst', '1.0'); gi.require_version('Gio', '2.0')"], { stdio: 'ignore' }).status !== 0) {
+    missing.push("Python's GObject bindings for Gio and GStreamer (python3-gi, gir1.2-gstreamer-1.0)");
+  }
+  if (portal && spawnSync('sh', ['-c', 'command -v gdbus']).status !== 0) missing.push('gdbus (libglib2.0-bin)');
   if (spawnSync('gst-inspect-1.0', ['pipewiresrc'], { stdio: 'ignore' }).status !== 0) missing.push('GStreamer pipewiresrc (gstreamer1.0-pipewire)');
   return missing.length ? `PipeWire cannot start here: missing ${missing.join(', ')} (bash test/pipewire/setup.sh installs them)` : undefined;
 }
@@ -82,10 +86,16 @@ export async function startStack({ portal = false } = {}): Promise<Stack> {
       const portals = join(dir, 'portals');
       mkdirSync(portals);
       // A backend that declares Access for every desktop: it never runs (the permission below answers first).
-      writeFileSync(join(portals, 'loopcam-test.portal'), '[portal]\nDBusName=org.freedesktop.impl.portal.desktop.loopcamtest\nInterfaces=org.freedesktop.impl.portal.Access;\nUseIn=*\n');
+      writeFileSync(join(portals, 'loopcam-test.portal'), '[portal]\nDBusName=org.freedesktop.impl.portal.desktop.loopcamtest\nInterfaces=org.freedesktop.impl.portal.Access;\nUseIn=loopcam-test\n');
       start(PORTAL, [], { XDG_DESKTOP_PORTAL_DIR: portals, XDG_CURRENT_DESKTOP: 'loopcam-test' });
-      await until(() => spawnSync('busctl', ['--user', 'status', 'org.freedesktop.portal.Desktop'], { env, stdio: 'ignore' }).status === 0 ||
-        spawnSync('gdbus', ['introspect', '--session', '--dest', 'org.freedesktop.portal.Desktop', '--object-path', '/org/freedesktop/portal/desktop'], { env, stdio: 'ignore' }).status === 0, 10_000, 'xdg-desktop-portal');
+      // Up once it owns its name — asked without activating it: the bus would start a second portal, one
+      // without the stand-in backend — and then exports the Camera interface.
+      const owned = () => /true/.test(spawnSync('gdbus', ['call', '--session', '--dest', 'org.freedesktop.DBus', '--object-path', '/org/freedesktop/DBus',
+        '--method', 'org.freedesktop.DBus.NameHasOwner', 'org.freedesktop.portal.Desktop'], { env, encoding: 'utf8' }).stdout ?? '');
+      await until(owned, 10_000, 'xdg-desktop-portal');
+      const introspect = () => spawnSync('gdbus', ['introspect', '--session', '--dest', 'org.freedesktop.portal.Desktop', '--object-path', '/org/freedesktop/portal/desktop'],
+        { env, encoding: 'utf8' }).stdout ?? '';
+      await until(() => introspect().includes('interface org.freedesktop.portal.Camera'), 10_000, 'xdg-desktop-portal\'s Camera interface');
       // Host apps (app id "") may use cameras: what a user's "allow" would store.
       run('gdbus', ['call', '--session', '--dest', 'org.freedesktop.impl.portal.PermissionStore', '--object-path', '/org/freedesktop/impl/portal/PermissionStore',
         '--method', 'org.freedesktop.impl.portal.PermissionStore.SetPermission', 'devices', 'true', 'camera', '', "['yes']"]);
@@ -95,4 +105,19 @@ export async function startStack({ portal = false } = {}): Promise<Stack> {
     throw error;
   }
   return { env, dir, run, stop };
+}
+
+/**
+ * One stack for a test file, started by the first test that asks: a failure to start fails each test
+ * that needs it, loudly (an error in uvu's before() hook would end the file without a word).
+ */
+export function sharedStack(options: { portal?: boolean } = {}): { get(): Promise<Stack>; stop(): Promise<void> } {
+  let starting: Promise<Stack> | undefined;
+  return {
+    get: () => (starting ??= startStack(options)),
+    stop: async () => {
+      const stack = await starting?.catch(() => undefined);
+      await stack?.stop();
+    },
+  };
 }
