@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { Streamer } from '../src/index.js';
+import { workerExecArgv } from '../src/stream/output-thread.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const busy = (ms: number) => {
@@ -91,6 +93,21 @@ test('outputThread: false keeps the clock on this thread (what a blocked thread 
   await cam.nextFrame();
   assert.ok(cam.stats.dropped >= 10, 'the missed deadlines count as dropped');
   await cam.stop();
+});
+
+test('a script run with node --input-type=module -e streams through the output thread (it must not inherit the script options)', () => {
+  assert.equal(workerExecArgv(['--input-type=module', '-e', 'code', '--expose-gc', '--eval=x', '--input-type', 'commonjs', '-p', '1', '--max-old-space-size=99']),
+    ['--expose-gc', '--max-old-space-size=99']);
+  const index = new URL('../src/index.js', import.meta.url).href;
+  const ran = spawnSync(process.execPath, ['--input-type=module', '-e', `
+    import { Streamer } from ${JSON.stringify(index)};
+    const cam = new Streamer({ width: 64, height: 48, sink: { type: 'null' } });
+    await cam.start();
+    await new Promise((r) => setTimeout(r, 400));
+    await cam.stop();
+    console.log(String(cam.stats.framesOut));`], { encoding: 'utf8', timeout: 20_000 });
+  assert.is(ran.status, 0, ran.stderr);
+  assert.ok(Number(ran.stdout) >= 8, `wrote ${ran.stdout.trim()} frames in 400 ms`);
 });
 
 test.run();

@@ -28,6 +28,7 @@ export class OutputThread {
       workerData: { bell: this.#bell.buffer, origin: performance.timeOrigin, port: port2 },
       transferList: [port2],
       name: 'loopcam output',
+      execArgv: workerExecArgv(process.execArgv),
     });
     port1.on('message', (m: ThreadReport) => {
       const onError = this.#failures.get(m.id);
@@ -115,4 +116,21 @@ export function outputThread(): OutputThread {
 /** How the output thread is scheduled: undefined until it has started (or if none runs). */
 export function outputThreadScheduling(): Scheduling | undefined {
   return thread?.scheduling;
+}
+
+/**
+ * The node options the output thread inherits: all but those about the main script's source (`node
+ * --input-type=module -e …` would otherwise stop the worker from loading its own file).
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (/^--input-type(=|$)/.test(arg)) {
+      if (arg === '--input-type') i++;
+    } else if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') {
+      i++; // and its code
+    } else if (!/^--(eval|print)=/.test(arg)) kept.push(arg);
+  }
+  return kept;
 }
