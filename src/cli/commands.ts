@@ -19,9 +19,10 @@ export interface Command {
 const LIST_USAGE = `Usage: loopcam list [--json]
 
 Lists every V4L2 device (/dev/videoN) with its card label, driver and capabilities, and says which are
-v4l2loopback nodes that can take output now.
+v4l2loopback nodes that can take output now; then the PipeWire cameras (Video/Source nodes) when a
+PipeWire daemon runs for this user.
 
-  --json      one JSON array instead of the table
+  --json      one JSON array instead of the table (each entry's kind: v4l2 or pipewire)
 
 Example:
   loopcam list`;
@@ -79,19 +80,26 @@ Example:
 async function list(argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) return help(LIST_USAGE);
-  const { listDevices } = await import('../v4l2/devices.js');
+  const [{ listDevices }, { listPipeWireCameras }] = await Promise.all([import('../v4l2/devices.js'), import('../pipewire/daemon.js')]);
   const devices = listDevices();
+  const pipewire = listPipeWireCameras();
+  const cameras = 'cameras' in pipewire ? pipewire.cameras : [];
   if (values.json) {
-    console.log(JSON.stringify(devices.map(({ error, ...d }) => ({ ...d, ...(error ? { error: error.message } : {}) })), null, 2));
+    console.log(JSON.stringify([...devices.map(({ error, ...d }) => ({ kind: 'v4l2', ...d, ...(error ? { error: error.message } : {}) })), ...cameras], null, 2));
     return 0;
   }
-  if (devices.length === 0) {
-    console.log('No video devices. Load v4l2loopback: sudo modprobe v4l2loopback exclusive_caps=1 card_label=loopcam');
+  if (devices.length === 0 && cameras.length === 0) {
+    console.log('No video devices. Load v4l2loopback: sudo modprobe v4l2loopback exclusive_caps=1 card_label=loopcam' +
+      ('cameras' in pipewire ? '; or publish a PipeWire camera: loopcam pattern --pipewire' : ''));
     return 0;
   }
   for (const d of devices) {
     const role = d.loopback ? `v4l2loopback ${d.loopbackVersion}${d.output ? ', takes output now' : d.capture ? ', being written (capture only)' : ', stuck: reload the module'}` : d.driver ?? 'unknown';
     console.log(`${d.label} (${d.busInfo ?? '?'}):\n\t${d.path}\t${role}${d.capNames ? `\n\tcaps: ${d.capNames.join(', ')}` : ''}${d.error ? `\n\t${d.error.message}` : ''}`);
+  }
+  for (const c of cameras) {
+    const role = c.camera ? '' : ' (no Camera role: portal apps do not list it)';
+    console.log(`${c.label} (PipeWire):\n\tnode ${c.id} ${c.name}\t${c.formats.join(', ') || 'no format yet'}${role}`);
   }
   return 0;
 }

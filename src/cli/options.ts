@@ -15,6 +15,8 @@ export const COMMON = {
   range: { type: 'string' },
   frames: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  pipewire: { type: 'boolean' },
+  label: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -26,6 +28,10 @@ export const COMMON_HELP = `  --device D       /dev/videoN, N, or a card label (
   --range R        ${RANGES.join(' or ')} (default limited)
   --frames N       stop after N output frames
   --output FILE    write a Y4M file instead of a device; - for raw frames on stdout
+  --pipewire       publish a PipeWire camera instead (what Firefox, Flatpak/Snap apps and OBS read
+                   through the Camera portal; no kernel module): yuyv, uyvy, i420 or nv12. Without
+                   --device and --output, and with no v4l2loopback node, loopcam does this by itself
+  --label NAME     the PipeWire camera's name in apps (default loopcam)
   -h, --help       this text`;
 
 export interface Common {
@@ -38,6 +44,9 @@ export interface Common {
   range: Range;
   frames?: number;
   output?: string;
+  /** Publish a PipeWire camera (--pipewire), labelled `label`. */
+  pipewire?: boolean;
+  label?: string;
 }
 
 export interface Parsed {
@@ -72,6 +81,12 @@ export function common(values: Record<string, unknown>): Common {
   const device = values.device as string | undefined;
   const frames = positiveNumber('frames', values.frames as string | undefined, true);
   const output = values.output as string | undefined;
+  const pipewire = values.pipewire === true;
+  const label = values.label as string | undefined;
+  if (pipewire && output !== undefined) throw new UsageError('--pipewire publishes a camera; --output writes a file: choose one');
+  if (pipewire && device !== undefined) throw new UsageError('--pipewire publishes a PipeWire camera; --device names a v4l2loopback node: choose one');
+  if (label !== undefined && (output !== undefined || device !== undefined)) throw new UsageError('--label names a PipeWire camera: use it with --pipewire (or with neither --device nor --output)');
+  if (label !== undefined && (label.trim() === '' || label.length > 63)) throw new UsageError(`--label ${JSON.stringify(label)}: expected 1 to 63 characters`);
   return {
     ...(device === undefined ? {} : { device: /^\d+$/.test(device) ? Number(device) : device }),
     width, height,
@@ -81,5 +96,7 @@ export function common(values: Record<string, unknown>): Common {
     range: choice('range', values.range as string | undefined, RANGES, 'limited'),
     ...(frames === undefined ? {} : { frames }),
     ...(output === undefined ? {} : { output }),
+    ...(pipewire ? { pipewire } : {}),
+    ...(label === undefined ? {} : { label }),
   };
 }

@@ -9,10 +9,24 @@ import type { Source } from '../sources/source.js';
 import { Streamer, type SinkOption } from '../stream/streamer.js';
 import type { Common } from './options.js';
 
-export function sinkFor(output: string | undefined, device: string | number | undefined): SinkOption {
-  if (output === '-') return { type: 'raw', fd: 1 };
-  if (output !== undefined) return { type: 'y4m', path: output };
-  return device === undefined ? { type: 'device' } : { type: 'device', device };
+/** Where the command line sends frames: a file, stdout, a PipeWire camera, or a v4l2loopback node. */
+export function sinkFor(c: Pick<Common, 'output' | 'device' | 'pipewire' | 'label'>): SinkOption {
+  if (c.output === '-') return { type: 'raw', fd: 1 };
+  if (c.output !== undefined) return { type: 'y4m', path: c.output };
+  if (c.pipewire) return { type: 'pipewire', ...(c.label === undefined ? {} : { label: c.label }) };
+  return c.device === undefined ? { type: 'device' } : { type: 'device', device: c.device };
+}
+
+/**
+ * With no --device, --output or --pipewire: a v4l2loopback node if there is one, else a PipeWire camera
+ * when a daemon runs (said in one line), else the device path (whose error says how to get a node).
+ */
+async function chooseCamera(c: Common): Promise<Common> {
+  if (c.output !== undefined || c.device !== undefined || c.pipewire) return c;
+  const [{ listDevices }, { pipewireSocket }] = await Promise.all([import('../v4l2/devices.js'), import('../pipewire/daemon.js')]);
+  if (listDevices().some((d) => d.loopback) || !pipewireSocket()) return c;
+  process.stderr.write(`loopcam: no v4l2loopback device; publishing a PipeWire camera "${c.label ?? 'loopcam'}" instead (--pipewire says so; --device asks for a node)\n`);
+  return { ...c, pipewire: true };
 }
 
 export interface RunOptions {
@@ -33,7 +47,8 @@ export async function runStream(c: Common, source: Source, options: RunOptions =
   // A run known to end before the output thread is up (it takes ≈ 50 ms to start, and a process that
   // exits while it starts waits for it) stays on the main thread: `--frames 1` exits ≈ 30 ms sooner.
   const short = c.frames !== undefined && c.frames / c.fps < SHORT_RUN_S;
-  const cam = new Streamer({ ...c, input: options.input ?? 'rgba', sink: sinkFor(c.output, c.device), ...(short ? { outputThread: false } : {}) });
+  c = await chooseCamera(c);
+  const cam = new Streamer({ ...c, input: options.input ?? 'rgba', sink: sinkFor(c), ...(short ? { outputThread: false } : {}) });
   let failure: unknown;
   let stopped!: () => void;
   const done = new Promise<void>((resolve) => (stopped = resolve));
