@@ -173,8 +173,9 @@ const DOCTOR_USAGE = `Usage: loopcam doctor [--json]
 
 Checks what streaming to a camera needs — V4L2, the v4l2loopback module and version, its nodes and
 their state, permissions, who holds a busy node, exclusive_caps (what Chrome and Zoom need to list the
-camera), the control device, the native ioctl module, ffmpeg — and says how to fix each problem.
-Exits 1 when something stops streaming to a camera.
+camera), the control device, the native ioctl module, ffmpeg; PipeWire (daemon, library, session
+manager, the Camera portal) — and says how to fix each problem. Exits 1 when something stops streaming
+to a camera (a missing v4l2loopback does not while a PipeWire camera works).
 
 Example:
   loopcam doctor`;
@@ -182,8 +183,8 @@ Example:
 async function doctor(argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) return help(DOCTOR_USAGE);
-  const { diagnose, report } = await import('./doctor.js');
-  const findings = diagnose();
+  const [{ diagnose, report }, { probePipeWire }] = await Promise.all([import('./doctor.js'), import('./doctor-pipewire.js')]);
+  const findings = diagnose(await probePipeWire());
   console.log(values.json ? JSON.stringify(findings, null, 2) : report(findings));
   return findings.some((f) => f.blocking) ? 1 : 0;
 }

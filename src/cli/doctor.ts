@@ -2,7 +2,7 @@
  * `loopcam doctor`: checks what streaming to a camera needs and says how to fix what is missing —
  * V4L2 in the kernel, the v4l2loopback module and its version, its nodes and their state, permissions,
  * who holds a busy node, exclusive_caps (Chrome and Zoom only list a camera that announces capture
- * alone), the control device, the native ioctl module and ffmpeg.
+ * alone), the control device, the native ioctl module and ffmpeg; and PipeWire (doctor-pipewire.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { HOW_TO_GET_A_DEVICE, HOW_TO_GET_PERMISSION, HOW_TO_UNSTICK } from '../v
 import { describeHolders, holdersOf } from '../v4l2/holders.js';
 import { ioctl } from '../v4l2/ioctl.js';
 import { O_RDWR, realSystem } from '../v4l2/system.js';
+import { pipewireFindings, pipewireUsable, type PipeWireState } from './doctor-pipewire.js';
 
 export interface Finding {
   ok: boolean;
@@ -28,16 +29,21 @@ function read(path: string): string | undefined {
   }
 }
 
-export function diagnose(): Finding[] {
+/** `pipewire`: this user's PipeWire (see probePipeWire); when it can publish a camera, a missing v4l2loopback blocks nothing. */
+export function diagnose(pipewire?: PipeWireState): Finding[] {
   const findings: Finding[] = [];
+  const viaPipeWire = pipewire !== undefined && pipewireUsable(pipewire);
+  const orPipeWire = viaPipeWire ? ' — or use the PipeWire camera that works here (--pipewire)' : '';
   const add = (ok: boolean, what: string, fix?: string, blocking = !ok) => findings.push({ ok, blocking, what, ...(fix ? { fix } : {}) });
 
   if (!existsSync('/sys/class/video4linux')) {
-    add(false, 'this kernel has no V4L2 (no /sys/class/video4linux)', 'use a Linux kernel with V4L2 (every desktop distribution has it); in a container, run loopcam on the host. Without a camera: --output file.y4m');
+    add(false, 'this kernel has no V4L2 (no /sys/class/video4linux)', 'use a Linux kernel with V4L2 (every desktop distribution has it); in a container, run loopcam on the host. ' +
+      `Without a camera: --output file.y4m${orPipeWire}`, !viaPipeWire);
+    if (pipewire) findings.push(...pipewireFindings(pipewire, [], false));
     return findings;
   }
   if (!existsSync('/sys/module/v4l2loopback')) {
-    add(false, 'the v4l2loopback module is not loaded', HOW_TO_GET_A_DEVICE);
+    add(false, 'the v4l2loopback module is not loaded', HOW_TO_GET_A_DEVICE + orPipeWire, !viaPipeWire);
   } else {
     const version = loopbackVersion(realSystem);
     add(true, `v4l2loopback is loaded: version ${version}`, version === LEGACY_LOOPBACK ? 'versions before 0.13 take one writer per module load with exclusive_caps=1 (loopcam works around it); 0.13+ also creates devices at run time' : undefined, false);
@@ -51,7 +57,7 @@ export function diagnose(): Finding[] {
   const devices = listDevices();
   const loopbacks = devices.filter((d) => d.loopback);
   for (const d of devices.filter((x) => !x.loopback)) add(true, `${d.path} "${d.label}" (${d.driver ?? 'unknown driver'}): not a loopback node`, undefined, false);
-  if (existsSync('/sys/module/v4l2loopback') && loopbacks.length === 0) add(false, 'v4l2loopback is loaded but has no nodes', HOW_TO_GET_A_DEVICE);
+  if (existsSync('/sys/module/v4l2loopback') && loopbacks.length === 0) add(false, 'v4l2loopback is loaded but has no nodes', HOW_TO_GET_A_DEVICE + orPipeWire, !viaPipeWire);
   for (const d of devices) {
     if (d.error?.code === 'PERMISSION') add(false, `${d.path}: permission denied`, HOW_TO_GET_PERMISSION);
   }
@@ -77,6 +83,10 @@ export function diagnose(): Finding[] {
   const ffmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' });
   add(ffmpeg.status === 0, ffmpeg.status === 0 ? 'ffmpeg is installed (loopcam play video.mp4)' : 'ffmpeg is not installed: only needed to play video files',
     ffmpeg.status === 0 ? undefined : 'sudo apt install ffmpeg', false);
+  if (pipewire) {
+    const exclusive = (read('/sys/module/v4l2loopback/parameters/exclusive_caps') ?? '').split(',').some((v) => v === 'Y' || v === '1');
+    findings.push(...pipewireFindings(pipewire, loopbacks, exclusive));
+  }
   return findings;
 }
 
