@@ -2,7 +2,7 @@
  * Writes known frames to a device through loopcam while real readers (v4l2-ctl, ffmpeg, GStreamer)
  * capture it, then identifies every captured frame byte for byte.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConverter, frameLayout, type FormatName, type OutputDevice } from '../../src/index.js';
 import { fillNoise } from '../helpers.js';
@@ -49,6 +49,10 @@ export interface Capture {
   bytes: number;
   /** For each captured frame, the index of the written frame it equals, or −1. */
   ids: number[];
+  /** From the reader's start to its exit. */
+  ms: number;
+  /** The first unidentified frame's anatomy (see `anatomy`). */
+  unknown?: string;
 }
 
 /** Index of the frame equal to `bytes`, or −1. */
@@ -71,28 +75,68 @@ export async function streamWhileReading(out: OutputDevice, frames: Uint8Array[]
     await new Promise((r) => setTimeout(r, 150));
     // One reader at a time: v4l2loopback's few buffers (max_buffers=2) starve concurrent mmap readers.
     const captures: Capture[] = [];
-    for (const reader of readers) captures.push(await capture(reader));
+    for (const reader of readers) captures.push(await captureFrames(reader, out, frames, count, dir));
     return captures;
   } finally {
     clearInterval(timer);
   }
+}
 
-  async function capture(reader: ReaderName): Promise<Capture> {
-    const file = join(dir, `${reader}.raw`);
-    const [cmd, args] = READERS[reader](out.path, count, file);
-    const ran = await run(cmd, args, 120_000);
-    let data = Buffer.alloc(0);
-    try {
-      data = readFileSync(file);
-    } catch {}
-    const { width, height, format } = out.negotiated;
-    const expected = frames.map((f) => asReadBy(reader, format, width, height, f));
-    const size = frames[0]!.length;
-    const ids: number[] = [];
-    for (let at = 0; at + size <= data.length; at += size) ids.push(identify(data.subarray(at, at + size), expected));
-    if (data.length % size) ids.push(-1); // a partial frame at the end
-    return { reader, ran, bytes: data.length, ids };
+/** A node and the format frames are written to it in. */
+export interface Written {
+  path: string;
+  negotiated: { width: number; height: number; format: FormatName };
+}
+
+/**
+ * Runs `reader` on `out`'s node until it has captured `count` frames into `dir`, then identifies each
+ * captured frame among `frames` (as written).
+ */
+export async function captureFrames(reader: ReaderName, out: Written, frames: Uint8Array[], count: number, dir: string): Promise<Capture> {
+  const file = join(dir, `${reader}.raw`);
+  const [cmd, args] = READERS[reader](out.path, count, file);
+  const started = performance.now();
+  const ran = await run(cmd, args, 120_000);
+  const ms = performance.now() - started;
+  let data = Buffer.alloc(0);
+  try {
+    data = readFileSync(file);
+  } catch {}
+  rmSync(file, { force: true });
+  const { width, height, format } = out.negotiated;
+  const expected = frames.map((f) => asReadBy(reader, format, width, height, f));
+  const size = frames[0]!.length;
+  const ids: number[] = [];
+  let unknown: string | undefined;
+  for (let at = 0; at + size <= data.length; at += size) {
+    const frame = data.subarray(at, at + size);
+    ids.push(identify(frame, expected));
+    if (ids.at(-1) === -1) unknown ??= anatomy(frame, expected);
   }
+  if (data.length % size) ids.push(-1); // a partial frame at the end
+  return { reader, ran, bytes: data.length, ids, ms, ...(unknown ? { unknown } : {}) };
+}
+
+/**
+ * What an unidentified frame is made of: the written frames its start and its end agree with, and for
+ * how many bytes — "bytes 0–40959 of frame 1, 40960–153599 of frame 0" is a frame torn between two.
+ */
+export function anatomy(frame: Uint8Array, frames: Uint8Array[]): string {
+  const prefix = (f: Uint8Array) => {
+    let i = 0;
+    while (i < frame.length && frame[i] === f[i]) i++;
+    return i;
+  };
+  const suffix = (f: Uint8Array) => {
+    let i = frame.length;
+    while (i > 0 && frame[i - 1] === f[i - 1]) i--;
+    return i;
+  };
+  const heads = frames.map(prefix);
+  const tails = frames.map(suffix);
+  const head = heads.indexOf(Math.max(...heads));
+  const tail = tails.indexOf(Math.min(...tails));
+  return `${frame.length} bytes: 0–${heads[head]! - 1} equal frame ${head}, ${tails[tail]}–${frame.length - 1} equal frame ${tail}`;
 }
 
 /** Frames at the start of a capture exempt from the order check (stale driver buffers). */
@@ -108,7 +152,7 @@ export function problems(capture: Capture, n: number, count: number): string {
   if (ran.code !== 0) return `${reader} exited ${ran.code}: ${ran.stderr.trim().slice(-400)}`;
   if (ids.length !== count) return `${reader} captured ${ids.length} frames (${capture.bytes} bytes), expected ${count}`;
   const bad = ids.indexOf(-1);
-  if (bad >= 0) return `${reader}: frame ${bad} matches no written frame (read sequence ${ids.join(',')})`;
+  if (bad >= 0) return `${reader}: frame ${bad} matches no written frame (read sequence ${ids.join(',')}; ${capture.unknown ?? 'cut short'})`;
   // At STREAMON the driver hands a new reader whatever its buffers (max_buffers=2) still hold, so the
   // first few frames may be older than one already read; after that, order must hold.
   for (let i = STARTUP_FRAMES; i < ids.length; i++) {
