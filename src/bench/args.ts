@@ -72,14 +72,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions | null {
   return { sizes, pairs, mirror: values.mirror ?? false, flipY: values['flip-y'] ?? false, json: values.json ?? false };
 }
 
-export const STREAM_BENCH_USAGE = `Usage: loopcam bench --stream [--sink null|y4m|device] [--seconds N] [--cameras N] [--block MS] [--size WxH]… [--fps N]… [--json]
+export const STREAM_BENCH_USAGE = `Usage: loopcam bench --stream [--sink null|y4m|device|pipewire] [--seconds N] [--cameras N] [--block MS] [--size WxH]… [--fps N]… [--json]
        loopcam bench --stream --video [--file FILE] [--seconds N] [--size WxH] [--fps N] [--json]
 
 Streams the moving pattern (drawn, converted to yuyv and written every frame) and reports CPU (% of one
 core), frames out, late, dropped, lateness p50/p99 and drift, next to ffmpeg doing the same job.
 
-  --sink S       null (default), y4m (Y4M framing written to /dev/null), or device (v4l2loopback
-                 nodes; with --cameras N, the first N)
+  --sink S       null (default), y4m (Y4M framing written to /dev/null), device (v4l2loopback
+                 nodes; with --cameras N, the first N), or pipewire (PipeWire cameras, one reader
+                 each, measured against the null sink in the same run)
   --seconds N    seconds per case (default 10)
   --cameras N    streams at once from this process (default 1); the ffmpeg yardstick runs once
                  and is multiplied by N

@@ -6,6 +6,8 @@
  * /dev/null raw or as Y4M). CPU is process CPU time over wall time, in % of one core, and per thread.
  * `--block MS` busies the producer's thread MS of every second, as a heavy producer (a model, a decode) does.
  */
+import { spawn } from 'node:child_process';
+import { nodeName } from '../pipewire/sink.js';
 import { parseArgs } from 'node:util';
 import { parseSize, UsageError } from '../args.js';
 import { STREAM_BENCH_USAGE } from './args.js';
@@ -41,15 +43,27 @@ export interface StreamBenchResult {
   ffmpegCpuPercent: number | null;
   /** cpuPercent / ffmpegCpuPercent */
   xFfmpeg: number | null;
+  /** --sink pipewire: the null sink's CPU in the same run, and how much more PipeWire costs. */
+  nullCpuPercent?: number;
+  overNullPercent?: number;
 }
 
-type BenchSink = 'null' | 'y4m' | 'device';
+type BenchSink = 'null' | 'y4m' | 'device' | 'pipewire';
 
-const SINKS: Record<BenchSink, (device: string) => SinkOption> = {
+/** Each camera's sink; `target` is its device, or its PipeWire label. */
+const SINKS: Record<BenchSink, (target: string) => SinkOption> = {
   null: () => ({ type: 'null' }),
   y4m: () => ({ type: 'y4m', path: '/dev/null' }),
   device: (device) => ({ type: 'device', device }),
+  pipewire: (label) => ({ type: 'pipewire', label }),
 };
+
+/** One reader per PipeWire camera (GStreamer's pipewiresrc into fakesink): a camera nobody reads does no work. */
+async function attachReaders(labels: string[]): Promise<() => void> {
+  const readers = labels.map((label) => spawn('gst-launch-1.0', ['-q', 'pipewiresrc', `target-object=${nodeName(label, new Set())}`, '!', 'fakesink'], { stdio: 'ignore' }));
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // linked and streaming before the measurement
+  return () => readers.forEach((r) => r.kill('SIGKILL'));
+}
 
 /** Busy-waits `ms` of every second on this thread, until stopped. */
 function blockEverySecond(ms: number): () => void {
@@ -63,11 +77,16 @@ function blockEverySecond(ms: number): () => void {
 
 async function streamOurs(width: number, height: number, fps: number, seconds: number, sink: BenchSink, devices: string[], blockMs: number) {
   const cams = devices.map((device) => new Streamer({ width, height, fps, input: 'rgba', format: 'yuyv', sink: SINKS[sink](device) }));
+  let detach = () => {};
+  if (sink === 'pipewire') {
+    await Promise.all(cams.map((cam) => cam.start()));
+    detach = await attachReaders(devices);
+  }
   const cpu = process.cpuUsage();
   const threads = threadTimes();
   const start = performance.now();
   const unblock = blockEverySecond(blockMs);
-  await Promise.all(cams.map((cam) => cam.start()));
+  if (sink !== 'pipewire') await Promise.all(cams.map((cam) => cam.start()));
   await Promise.all(cams.map(async (cam) => {
     for (let n = 0; performance.now() - start < seconds * 1000; n++) {
       cam.drawPattern('moving', n, performance.now() - start);
@@ -77,10 +96,11 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
   }));
   unblock();
   const stats = cams.map((cam) => cam.stats);
-  await Promise.all(cams.map((cam) => cam.stop()));
   const used = process.cpuUsage(cpu);
   const wall = performance.now() - start;
   const perThread = threadPercents(threads, threadTimes(), wall);
+  detach();
+  await Promise.all(cams.map((cam) => cam.stop()));
   const worst = (key: 'latenessP99Ms' | 'latenessP50Ms' | 'driftMs') => Math.max(...stats.map((s) => s[key]));
   return {
     cpuPercent: ((used.user + used.system) / 1000 / wall) * 100,
@@ -127,7 +147,7 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
     return 0;
   }
   const sink = values.sink ?? 'null';
-  if (!(sink in SINKS)) throw new UsageError(`--sink ${sink}: expected null, y4m or device`);
+  if (!(sink in SINKS)) throw new UsageError(`--sink ${sink}: expected null, y4m, device or pipewire`);
   const blockMs = Number(values.block ?? 0);
   if (!(blockMs >= 0 && blockMs < 1000)) throw new UsageError(`--block ${values.block}: expected milliseconds from 0 to 999`);
   const seconds = Number(values.seconds ?? 10);
@@ -143,6 +163,7 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
     devices = listDevices().filter((d) => d.loopback).map((d) => d.path).slice(0, cameras);
     if (devices.length < cameras) throw new UsageError(`--cameras ${cameras} needs ${cameras} v4l2loopback nodes; found ${devices.length} (modprobe v4l2loopback devices=${cameras})`);
   }
+  if (sink === 'pipewire') devices = devices.map((_, i) => `loopcam bench ${i + 1}`);
   if (!values.json) {
     out(`loopcam streaming benchmark · moving pattern, rgba → yuyv, ${cameras} camera(s) → ${sink}${blockMs ? ` · producer busy ${blockMs} ms of every second` : ''} · ${seconds} s per case · CPU in % of one core` +
       (cameras > 1 ? ` · ffmpeg: one camera's job × ${cameras}` : ''));
@@ -150,17 +171,21 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
   }
   for (const [width, height] of sizes) {
     for (const fps of rates) {
+      // PipeWire is measured against the null sink in the same run: what publishing costs on top.
+      const nullSink = sink === 'pipewire' ? await streamOurs(width, height, fps, seconds, 'null', devices, blockMs) : undefined;
       const ours = await streamOurs(width, height, fps, seconds, sink as BenchSink, devices, blockMs);
       const ffmpegCpuPercent = await ffmpegYardstick(width, height, fps, seconds, 'yuyv', sink as BenchSink, cameras);
       const r: StreamBenchResult = {
         width, height, fps, cameras, sink, seconds, blockMs, ...ours, ffmpegCpuPercent,
         xFfmpeg: ffmpegCpuPercent ? ours.cpuPercent / ffmpegCpuPercent : null,
+        ...(nullSink ? { nullCpuPercent: nullSink.cpuPercent, overNullPercent: ours.cpuPercent - nullSink.cpuPercent } : {}),
       };
       if (values.json) out(JSON.stringify(r));
       else {
         out(`${`${width}×${height}`.padEnd(10)}  ${String(fps).padStart(3)}  ${r.cpuPercent.toFixed(1).padStart(9)} %  ${(ffmpegCpuPercent === null ? 'n/a' : `${ffmpegCpuPercent.toFixed(1)} %`).padStart(10)}` +
           `  ${(r.xFfmpeg === null ? 'n/a' : `${r.xFfmpeg.toFixed(2)}×`).padStart(7)}  ${String(r.framesOut).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.dropped).padStart(7)}` +
           `  ${r.latenessP50Ms.toFixed(2).padStart(6)}  ${r.latenessP99Ms.toFixed(2).padStart(6)}  ${r.driftMs.toFixed(2).padStart(8)}`);
+        if (r.overNullPercent !== undefined) out(`            the null sink in this run: ${r.nullCpuPercent!.toFixed(1)} % · PipeWire (one reader attached) costs ${r.overNullPercent.toFixed(1)} % of a core more`);
         const threads = Object.entries(r.threads).map(([name, p]) => `${name} ${p.toFixed(1)} %`).join(', ');
         const where = r.outputThread === 'none' ? 'clock on the main thread' : `output thread: ${r.outputThread} scheduling`;
         out(`            ${where}${threads ? ` · threads: ${threads}` : ''}`);

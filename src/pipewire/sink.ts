@@ -17,7 +17,7 @@ const names = new Set<string>();
 
 /** "My Cam" → "loopcam.my-cam": stable across runs, so a browser finds the camera it chose again. */
 export function nodeName(label: string, taken: ReadonlySet<string> = names): string {
-  const slug = label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'camera';
+  const slug = label.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'camera';
   const base = slug === 'loopcam' ? 'loopcam' : `loopcam.${slug}`;
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
