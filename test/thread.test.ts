@@ -95,11 +95,11 @@ test('outputThread: false keeps the clock on this thread (what a blocked thread 
   await cam.stop();
 });
 
-test('a script run with node --input-type=module -e streams through the output thread (it must not inherit the script options)', () => {
+test('a script run with node --expose-gc --input-type=module -e streams through the output thread (it must not inherit the script options; process-wide ones are left out)', () => {
   assert.equal(workerExecArgv(['--input-type=module', '-e', 'code', '--expose-gc', '--eval=x', '--input-type', 'commonjs', '-p', '1', '--max-old-space-size=99']),
     ['--expose-gc', '--max-old-space-size=99']);
   const index = new URL('../src/index.js', import.meta.url).href;
-  const ran = spawnSync(process.execPath, ['--input-type=module', '-e', `
+  const ran = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=1', '--input-type=module', '-e', `
     import { Streamer } from ${JSON.stringify(index)};
     const cam = new Streamer({ width: 64, height: 48, sink: { type: 'null' } });
     await cam.start();

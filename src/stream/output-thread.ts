@@ -3,7 +3,7 @@
  * costs ≈ 50 ms and some megabytes to start; one writes many cameras' frames), started when the first
  * stream asks for it. It keeps the process alive exactly while it holds streams.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import { LoopcamError } from '../errors.js';
 import { FAILED, I, MAIN, STOPPED, STOPPING, TICKING, type StreamBlock } from './block.js';
 import { SCHEDULING, type Scheduling } from './realtime.js';
@@ -24,11 +24,10 @@ export class OutputThread {
   constructor() {
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    this.#worker = new Worker(new URL('./output-worker.js', import.meta.url), {
+    this.#worker = startWorker(new URL('./output-worker.js', import.meta.url), {
       workerData: { bell: this.#bell.buffer, origin: performance.timeOrigin, port: port2 },
       transferList: [port2],
       name: 'loopcam output',
-      execArgv: workerExecArgv(process.execArgv),
     });
     port1.on('message', (m: ThreadReport) => {
       const onError = this.#failures.get(m.id);
@@ -116,6 +115,26 @@ export function outputThread(): OutputThread {
 /** How the output thread is scheduled: undefined until it has started (or if none runs). */
 export function outputThreadScheduling(): Scheduling | undefined {
   return thread?.scheduling;
+}
+
+/**
+ * A worker with the process's node options, except those about the main script. Left alone, a worker
+ * inherits them all and skips the process-wide ones (--expose-gc); given explicitly, node refuses
+ * process-wide ones — so they are given only when some must go, without any node names as invalid.
+ */
+function startWorker(url: URL, options: WorkerOptions): Worker {
+  let execArgv = workerExecArgv(process.execArgv);
+  if (execArgv.length === process.execArgv.length) return new Worker(url, options);
+  for (;;) {
+    try {
+      return new Worker(url, { ...options, execArgv });
+    } catch (error) {
+      const invalid = (error as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? /flags: (.*)$/.exec((error as Error).message)?.[1]?.split(', ') : undefined;
+      const kept = invalid ? execArgv.filter((arg) => !invalid.includes(arg)) : execArgv;
+      if (kept.length === execArgv.length) throw error;
+      execArgv = kept;
+    }
+  }
 }
 
 /**
