@@ -7,13 +7,13 @@
  * `--block MS` busies the producer's thread MS of every second, as a heavy producer (a model, a decode) does.
  */
 import { spawn } from 'node:child_process';
-import { nodeName } from '../pipewire/sink.js';
 import { parseArgs } from 'node:util';
 import { parseSize, UsageError } from '../args.js';
 import { STREAM_BENCH_USAGE } from './args.js';
 import { Streamer, type SinkOption } from '../stream/streamer.js';
 import { FORMATS, type FormatName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
+import { nodeName } from '../pipewire/sink.js';
 import { ffmpegCpuPercent } from './ffmpeg-cpu.js';
 import { threadPercents, threadTimes } from './proc-cpu.js';
 import { outputThreadScheduling } from '../stream/output-thread.js';

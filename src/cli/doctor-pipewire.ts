@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import type { DeviceInfo } from '../v4l2/devices.js';
-import { pipewireSocket } from '../pipewire/daemon.js';
+import { pipewireSocket, pwDump } from '../pipewire/daemon.js';
 import type { Finding } from './doctor.js';
 
 export interface PipeWireState {
@@ -30,11 +30,10 @@ export async function probePipeWire(env: NodeJS.ProcessEnv = process.env): Promi
   } catch (error) {
     library = { error: (error as Error).message };
   }
-  let sessionManager: string | undefined;
-  if (socket) {
-    const dump = spawnSync('pw-dump', [], { env, encoding: 'utf8', timeout: 5000, maxBuffer: 64 << 20 });
-    sessionManager = /"application\.name": "(WirePlumber|pipewire-media-session)"/.exec(dump.stdout ?? '')?.[1];
-  }
+  const dump = socket ? pwDump(env) : undefined;
+  const sessionManager = dump && 'objects' in dump
+    ? dump.objects.map((o) => o.info?.props?.['application.name']).find((name): name is string => name === 'WirePlumber' || name === 'pipewire-media-session')
+    : undefined;
   let portal: PipeWireState['portal'] = 'unknown';
   if (env.DBUS_SESSION_BUS_ADDRESS) {
     const introspect = spawnSync('gdbus', ['introspect', '--session', '--dest', 'org.freedesktop.portal.Desktop', '--object-path', '/org/freedesktop/portal/desktop'],

@@ -35,6 +35,9 @@ export function diagnose(pipewire?: PipeWireState): Finding[] {
   const viaPipeWire = pipewire !== undefined && pipewireUsable(pipewire);
   const orPipeWire = viaPipeWire ? ' — or use the PipeWire camera that works here (--pipewire)' : '';
   const add = (ok: boolean, what: string, fix?: string, blocking = !ok) => findings.push({ ok, blocking, what, ...(fix ? { fix } : {}) });
+  // The first device's exclusive_caps ('Y' or '1' when on), when the module is loaded.
+  const exclusive = read('/sys/module/v4l2loopback/parameters/exclusive_caps')?.split(',')[0];
+  const exclusiveOn = exclusive === 'Y' || exclusive === '1';
 
   if (!existsSync('/sys/class/video4linux')) {
     add(false, 'this kernel has no V4L2 (no /sys/class/video4linux)', 'use a Linux kernel with V4L2 (every desktop distribution has it); in a container, run loopcam on the host. ' +
@@ -47,10 +50,8 @@ export function diagnose(pipewire?: PipeWireState): Finding[] {
   } else {
     const version = loopbackVersion(realSystem);
     add(true, `v4l2loopback is loaded: version ${version}`, version === LEGACY_LOOPBACK ? 'versions before 0.13 take one writer per module load with exclusive_caps=1 (loopcam works around it); 0.13+ also creates devices at run time' : undefined, false);
-    const exclusive = read('/sys/module/v4l2loopback/parameters/exclusive_caps');
     if (exclusive !== undefined) {
-      const on = exclusive.split(',')[0] === 'Y' || exclusive.split(',')[0] === '1';
-      add(on, `exclusive_caps=${exclusive.split(',')[0]} (first device)`, on ? undefined :
+      add(exclusiveOn, `exclusive_caps=${exclusive} (first device)`, exclusiveOn ? undefined :
         'Chrome, Zoom and other WebRTC apps list only nodes that announce capture alone: reload with exclusive_caps=1', false);
     }
   }
@@ -83,10 +84,7 @@ export function diagnose(pipewire?: PipeWireState): Finding[] {
   const ffmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' });
   add(ffmpeg.status === 0, ffmpeg.status === 0 ? 'ffmpeg is installed (loopcam play video.mp4)' : 'ffmpeg is not installed: only needed to play video files',
     ffmpeg.status === 0 ? undefined : 'sudo apt install ffmpeg', false);
-  if (pipewire) {
-    const exclusive = (read('/sys/module/v4l2loopback/parameters/exclusive_caps') ?? '').split(',').some((v) => v === 'Y' || v === '1');
-    findings.push(...pipewireFindings(pipewire, loopbacks, exclusive));
-  }
+  if (pipewire) findings.push(...pipewireFindings(pipewire, loopbacks, exclusiveOn));
   return findings;
 }
 

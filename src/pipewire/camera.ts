@@ -116,7 +116,7 @@ export class CameraWriter {
 /** Connects to the user's PipeWire daemon and starts publishing the node (`ready()` waits until it exists). */
 export function openCamera(spec: CameraSpec): PipeWireCamera {
   const spa = SPA_VIDEO_FORMATS[spec.format];
-  if (!spa) throw new ArgumentRangeError(`a PipeWire camera carries ${PIPEWIRE_FORMATS.join(', ')}; got ${spec.format}: choose one of those`);
+  if (!spa) throw new ArgumentRangeError(`a PipeWire camera carries ${PIPEWIRE_FORMATS.join(', ')} (what browsers read); got format ${spec.format}: choose one of those`);
   const pw = libpipewire();
   pw.init();
   const layout = frameLayout(spec.format, spec.width, spec.height);

@@ -28,24 +28,29 @@ export interface PipeWireCameraInfo {
   formats: string[];
 }
 
-interface DumpObject {
+export interface DumpObject {
   id: number;
   type?: string;
   info?: { props?: Record<string, unknown>; params?: { EnumFormat?: Record<string, unknown>[] } };
 }
 
-/** Video/Source nodes in the graph, or an explanation of why they cannot be listed. */
-export function listPipeWireCameras(env: NodeJS.ProcessEnv = process.env): { cameras: PipeWireCameraInfo[] } | { unavailable: string } {
+/** The graph as `pw-dump` shows it, or why it cannot be read. */
+export function pwDump(env: NodeJS.ProcessEnv = process.env): { objects: DumpObject[] } | { unavailable: string } {
   if (!pipewireSocket(env)) return { unavailable: 'no PipeWire daemon is running for this user' };
   const dump = spawnSync('pw-dump', [], { env, encoding: 'utf8', timeout: 5000, maxBuffer: 64 << 20 });
   if (dump.error || dump.status !== 0) return { unavailable: `pw-dump failed (${dump.error?.message ?? dump.stderr.trim()}): install pipewire-bin` };
-  let objects: DumpObject[];
   try {
-    objects = JSON.parse(dump.stdout) as DumpObject[];
+    return { objects: JSON.parse(dump.stdout) as DumpObject[] };
   } catch {
     return { unavailable: 'pw-dump printed no JSON' };
   }
-  const cameras = objects.filter((o) => o.type === 'PipeWire:Interface:Node' && o.info?.props?.['media.class'] === 'Video/Source').map((o): PipeWireCameraInfo => {
+}
+
+/** Video/Source nodes in the graph, or an explanation of why they cannot be listed. */
+export function listPipeWireCameras(env: NodeJS.ProcessEnv = process.env): { cameras: PipeWireCameraInfo[] } | { unavailable: string } {
+  const dump = pwDump(env);
+  if ('unavailable' in dump) return dump;
+  const cameras = dump.objects.filter((o) => o.type === 'PipeWire:Interface:Node' && o.info?.props?.['media.class'] === 'Video/Source').map((o): PipeWireCameraInfo => {
     const props = o.info!.props!;
     const formats = (o.info!.params?.EnumFormat ?? []).map((f) => {
       const size = f.size as { width?: number; height?: number } | undefined;

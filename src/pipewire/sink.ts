@@ -6,7 +6,7 @@
  */
 import { ArgumentTypeError, ArgumentRangeError } from '../errors.js';
 import type { Sink, StreamShape, ThreadPlan } from '../stream/sinks.js';
-import { CameraWriter, openCamera, PIPEWIRE_FORMATS, type PipeWireCamera, type WriteOutcome } from './camera.js';
+import { CameraWriter, openCamera, type PipeWireCamera, type SharedCamera, type WriteOutcome } from './camera.js';
 
 const RETRY_MS = 5;
 const RETRY_STEP_MS = 0.5;
@@ -54,9 +54,6 @@ export class PipeWireSink implements Sink {
   #closed = false;
 
   constructor(label: string, shape: StreamShape) {
-    if (!PIPEWIRE_FORMATS.includes(shape.format)) {
-      throw new ArgumentRangeError(`a PipeWire camera carries ${PIPEWIRE_FORMATS.join(', ')} (what browsers read); got format ${shape.format}: choose one of those`);
-    }
     const name = nodeName(label);
     this.camera = openCamera({ label, name, format: shape.format, width: shape.width, height: shape.height, fps: shape.fps });
     names.add(name);
@@ -83,7 +80,7 @@ export class PipeWireSink implements Sink {
 }
 
 /** The output thread's writer for a camera the main thread opened. */
-export function cameraThreadWriter(camera: PipeWireCamera['share'] extends () => infer S ? S : never): { write(frame: Uint8Array): number } {
+export function cameraThreadWriter(camera: SharedCamera): { write(frame: Uint8Array): number } {
   const writer = new CameraWriter(camera);
   return { write: retrying((frame) => writer.write(frame)) };
 }

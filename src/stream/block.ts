@@ -106,5 +106,4 @@ export class StreamBlock {
     const sorted = this.nums.slice(F.RING, F.RING + n).sort();
     return ps.map((p) => sorted[Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1))]!);
   }
-
 }

@@ -4,11 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createConverter, listDevices, Streamer, type Matrix, type Pattern } from '../../src/index.js';
+import { createConverter, listDevices, type Matrix, type Pattern } from '../../src/index.js';
 import { holdersOf } from '../../src/v4l2/holders.js';
 import { realSystem } from '../../src/v4l2/system.js';
-import { fillNoise } from '../helpers.js';
-import { captureFrames, distinctFrames, type Capture, type ReaderName, type Written } from './stream.js';
+import { captureFrames, distinctFrames, streamNoise, type Capture, type ReaderName, type Written } from './stream.js';
 import { driver, legacy, reload, run, scratch, SKIP_REASON } from './vm.js';
 
 const BIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
@@ -45,21 +44,11 @@ function unknownFrames(capture: Capture, count: number): string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-/** A Streamer on `node` showing `frames`' inputs (noise seeds as distinctFrames makes them) in turn, 250 ms each. */
-async function streamNoise(node: string, seed: number): Promise<{ cam: Streamer; errors: unknown[]; stop(): Promise<void> }> {
-  const cam = new Streamer({ device: node, width: W, height: H, fps: 30 });
-  const errors: unknown[] = [];
-  cam.on('error', (error) => errors.push(error));
-  let shown = 0;
-  const show = () => {
-    fillNoise(cam.frame, seed * 1000 + (shown++ % 4) + 1);
-    cam.commit();
-  };
-  show(); // before start(): the placeholder never goes out
-  await cam.start();
-  const producer = setInterval(show, 250);
+/** A Streamer on `node` showing noise frames (see streamNoise), given 300 ms to reach the node. */
+async function streamOn(node: string, seed: number) {
+  const stream = await streamNoise({ device: node, width: W, height: H, fps: 30 }, seed);
   await sleep(300);
-  return { cam, errors, stop: async () => { clearInterval(producer); await cam.stop(); } };
+  return stream;
 }
 
 if (!driver) {
@@ -71,7 +60,7 @@ if (!driver) {
     const seed = 7;
     const frames = distinctFrames(W, H, 'yuyv', 4, seed);
     const written: Written = { path: node!, negotiated: { width: W, height: H, format: 'yuyv' } };
-    const stream = await streamNoise(node!, seed);
+    const stream = await streamOn(node!, seed);
     const times: Record<string, number[]> = {};
     try {
       for (let i = 0; i < 30; i++) {
@@ -171,7 +160,7 @@ if (!driver) {
     const seed = 11;
     const frames = distinctFrames(W, H, 'yuyv', 4, seed);
     const written: Written = { path: node!, negotiated: { width: W, height: H, format: 'yuyv' } };
-    const stream = await streamNoise(node!, seed);
+    const stream = await streamOn(node!, seed);
     const idle: ReturnType<typeof start>[] = [];
     try {
       for (const mode of ['open', 'stream']) {

@@ -4,7 +4,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createConverter, frameLayout, type FormatName, type OutputDevice } from '../../src/index.js';
+import { createConverter, frameLayout, Streamer, type FormatName, type OutputDevice, type StreamerOptions } from '../../src/index.js';
 import { fillNoise } from '../helpers.js';
 import { run, type Ran } from './vm.js';
 
@@ -30,6 +30,25 @@ export function asReadBy(reader: ReaderName, format: FormatName, width: number, 
   out.set(frame.subarray(u.offset, u.offset + u.size), y.size);
   out.set(frame.subarray(v.offset, v.offset + v.size), y.size + u.size);
   return out;
+}
+
+/**
+ * A started Streamer showing, in turn for 250 ms each, the 4 noise inputs whose conversions
+ * `distinctFrames(…, 4, seed)` returns; the first is committed before start(), so the placeholder never goes out.
+ */
+export async function streamNoise(options: StreamerOptions, seed: number): Promise<{ cam: Streamer; errors: unknown[]; stop(): Promise<void> }> {
+  const cam = new Streamer(options);
+  const errors: unknown[] = [];
+  cam.on('error', (error) => errors.push(error));
+  let shown = 0;
+  const show = () => {
+    fillNoise(cam.frame, seed * 1000 + (shown++ % 4) + 1);
+    cam.commit();
+  };
+  show();
+  await cam.start();
+  const producer = setInterval(show, 250);
+  return { cam, errors, stop: async () => { clearInterval(producer); await cam.stop(); } };
 }
 
 /** `n` different frames: seeded RGBA noise converted by loopcam (so every byte value occurs). */

@@ -1,9 +1,8 @@
 /** What the PipeWire tests share: running this process against a stack, a camera streaming known frames, reading them back. */
 import { spawn } from 'node:child_process';
-import { Streamer, type FormatName } from '../../src/index.js';
+import type { FormatName } from '../../src/index.js';
 import { SPA_VIDEO_FORMATS } from '../../src/pipewire/pod.js';
-import { fillNoise } from '../helpers.js';
-import { identify } from '../device/stream.js';
+import { identify, streamNoise as noiseStream } from '../device/stream.js';
 import type { Stack } from './stack.js';
 
 const PORTAL_CLIENT = new URL('../../../test/pipewire/portal.py', import.meta.url).pathname;
@@ -23,20 +22,9 @@ export async function within<T>(stack: Stack, body: () => Promise<T>): Promise<T
   }
 }
 
-/** A Streamer on a PipeWire camera showing the 4 noise frames `distinctFrames(…, 4, seed)` converts, 250 ms each. */
-export async function streamNoise(label: string, format: FormatName, width: number, height: number, seed: number) {
-  const cam = new Streamer({ width, height, format, fps: 30, sink: { type: 'pipewire', label } });
-  const errors: unknown[] = [];
-  cam.on('error', (e) => errors.push(e));
-  let shown = 0;
-  const show = () => {
-    fillNoise(cam.frame, seed * 1000 + (shown++ % 4) + 1);
-    cam.commit();
-  };
-  show();
-  await cam.start();
-  const timer = setInterval(show, 250);
-  return { cam, errors, stop: async () => { clearInterval(timer); await cam.stop(); } };
+/** A Streamer on a PipeWire camera labelled `label`, showing noise frames (see streamNoise). */
+export function streamNoise(label: string, format: FormatName, width: number, height: number, seed: number) {
+  return noiseStream({ width, height, format, fps: 30, sink: { type: 'pipewire', label } }, seed);
 }
 
 export interface Read {

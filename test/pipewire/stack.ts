@@ -72,7 +72,14 @@ export async function startStack({ portal = false } = {}): Promise<Stack> {
         } catch {}
       }
     }
-    rmSync(dir, { recursive: true, force: true });
+    // The document portal (D-Bus-activated by xdg-desktop-portal) mounts a FUSE file system at doc/;
+    // when it is killed the mount can linger, and a folder holding it cannot be removed.
+    for (const umount of [['fusermount', '-u', '-z'], ['umount', '-l']]) spawnSync(umount[0]!, [...umount.slice(1), join(dir, 'doc')], { stdio: 'ignore' });
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch (error) {
+      console.warn(`    (the PipeWire stack's folder ${dir} could not be removed: ${(error as Error).message})`);
+    }
   };
   try {
     start('dbus-daemon', ['--session', '--nofork', '--nopidfile', `--address=${env.DBUS_SESSION_BUS_ADDRESS}`]);
