@@ -7,6 +7,9 @@
  * `--block MS` busies the producer's thread MS of every second, as a heavy producer (a model, a decode) does.
  */
 import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSize, UsageError } from '../args.js';
 import { STREAM_BENCH_USAGE } from './args.js';
@@ -14,6 +17,8 @@ import { Streamer, type SinkOption } from '../stream/streamer.js';
 import { FORMATS, type FormatName } from '../formats.js';
 import { listDevices } from '../v4l2/devices.js';
 import { nodeName } from '../pipewire/sink.js';
+import { SPA_VIDEO_FORMATS } from '../pipewire/pod.js';
+import { LoopcamError } from '../errors.js';
 import { ffmpegCpuPercent } from './ffmpeg-cpu.js';
 import { threadPercents, threadTimes } from './proc-cpu.js';
 import { outputThreadScheduling } from '../stream/output-thread.js';
@@ -46,6 +51,8 @@ export interface StreamBenchResult {
   /** --sink pipewire: the null sink's CPU in the same run, and how much more PipeWire costs. */
   nullCpuPercent?: number;
   overNullPercent?: number;
+  /** --sink pipewire: frames each camera's reader got. */
+  framesRead?: number[];
 }
 
 type BenchSink = 'null' | 'y4m' | 'device' | 'pipewire';
@@ -58,11 +65,28 @@ const SINKS: Record<BenchSink, (target: string) => SinkOption> = {
   pipewire: (label) => ({ type: 'pipewire', label }),
 };
 
-/** One reader per PipeWire camera (GStreamer's pipewiresrc into fakesink): a camera nobody reads does no work. */
-async function attachReaders(labels: string[]): Promise<() => void> {
-  const readers = labels.map((label) => spawn('gst-launch-1.0', ['-q', 'pipewiresrc', `target-object=${nodeName(label, new Set())}`, '!', 'fakesink'], { stdio: 'ignore' }));
+/**
+ * One reader per PipeWire camera (GStreamer's pipewiresrc into fakesink): a camera nobody reads does no work.
+ * The caps are spelled out (0.3.65's pipewiresrc offers no format to a sink that takes anything, and never
+ * links); each reader logs a line per buffer to a file, counted at the end, so a figure with no frames read
+ * is caught, not reported.
+ */
+async function attachReaders(labels: string[], width: number, height: number): Promise<() => number[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'loopcam-bench-'));
+  const readers = labels.map((label, i) => {
+    const log = openSync(join(dir, `reader-${i}.log`), 'w');
+    const child = spawn('gst-launch-1.0', ['-v', 'pipewiresrc', `target-object=${nodeName(label, new Set())}`, '!',
+      `video/x-raw,format=${SPA_VIDEO_FORMATS.yuyv!.name},width=${width},height=${height}`, '!', 'fakesink', 'silent=false'], { stdio: ['ignore', log, 'ignore'] });
+    closeSync(log);
+    return child;
+  });
   await new Promise((resolve) => setTimeout(resolve, 1000)); // linked and streaming before the measurement
-  return () => readers.forEach((r) => r.kill('SIGKILL'));
+  return () => {
+    readers.forEach((r) => r.kill('SIGKILL'));
+    const counts = labels.map((_, i) => readFileSync(join(dir, `reader-${i}.log`), 'utf8').split('last-message = chain').length - 1);
+    rmSync(dir, { recursive: true, force: true });
+    return counts;
+  };
 }
 
 /** Busy-waits `ms` of every second on this thread, until stopped. */
@@ -77,10 +101,10 @@ function blockEverySecond(ms: number): () => void {
 
 async function streamOurs(width: number, height: number, fps: number, seconds: number, sink: BenchSink, devices: string[], blockMs: number) {
   const cams = devices.map((device) => new Streamer({ width, height, fps, input: 'rgba', format: 'yuyv', sink: SINKS[sink](device) }));
-  let detach = () => {};
+  let detach = (): number[] => [];
   if (sink === 'pipewire') {
     await Promise.all(cams.map((cam) => cam.start()));
-    detach = await attachReaders(devices);
+    detach = await attachReaders(devices, width, height);
   }
   const cpu = process.cpuUsage();
   const threads = threadTimes();
@@ -99,7 +123,7 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
   const used = process.cpuUsage(cpu);
   const wall = performance.now() - start;
   const perThread = threadPercents(threads, threadTimes(), wall);
-  detach();
+  const framesRead = detach();
   await Promise.all(cams.map((cam) => cam.stop()));
   const worst = (key: 'latenessP99Ms' | 'latenessP50Ms' | 'driftMs') => Math.max(...stats.map((s) => s[key]));
   return {
@@ -112,6 +136,7 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
     driftMs: worst('driftMs'),
     threads: perThread,
     outputThread: outputThreadScheduling() ?? ('none' as const),
+    ...(sink === 'pipewire' ? { framesRead } : {}),
   };
 }
 
@@ -174,6 +199,11 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
       // PipeWire is measured against the null sink in the same run: what publishing costs on top.
       const nullSink = sink === 'pipewire' ? await streamOurs(width, height, fps, seconds, 'null', devices, blockMs) : undefined;
       const ours = await streamOurs(width, height, fps, seconds, sink as BenchSink, devices, blockMs);
+      const starved = ours.framesRead?.findIndex((n) => n < ours.framesOut / devices.length / 2) ?? -1;
+      if (starved >= 0) {
+        throw new LoopcamError('PIPEWIRE_ERROR', `the reader of PipeWire camera "${devices[starved]}" got ${ours.framesRead![starved]} of ${Math.round(ours.framesOut / devices.length)} frames, ` +
+          'so this run measured no real reader: check that gst-launch-1.0 and GStreamer\'s pipewiresrc (gstreamer1.0-pipewire) are installed and reach this PipeWire (loopcam doctor)');
+      }
       const ffmpegCpuPercent = await ffmpegYardstick(width, height, fps, seconds, 'yuyv', sink as BenchSink, cameras);
       const r: StreamBenchResult = {
         width, height, fps, cameras, sink, seconds, blockMs, ...ours, ffmpegCpuPercent,
@@ -185,7 +215,7 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
         out(`${`${width}×${height}`.padEnd(10)}  ${String(fps).padStart(3)}  ${r.cpuPercent.toFixed(1).padStart(9)} %  ${(ffmpegCpuPercent === null ? 'n/a' : `${ffmpegCpuPercent.toFixed(1)} %`).padStart(10)}` +
           `  ${(r.xFfmpeg === null ? 'n/a' : `${r.xFfmpeg.toFixed(2)}×`).padStart(7)}  ${String(r.framesOut).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.dropped).padStart(7)}` +
           `  ${r.latenessP50Ms.toFixed(2).padStart(6)}  ${r.latenessP99Ms.toFixed(2).padStart(6)}  ${r.driftMs.toFixed(2).padStart(8)}`);
-        if (r.overNullPercent !== undefined) out(`            the null sink in this run: ${r.nullCpuPercent!.toFixed(1)} % · PipeWire (one reader attached) costs ${r.overNullPercent.toFixed(1)} % of a core more`);
+        if (r.overNullPercent !== undefined) out(`            the null sink in this run: ${r.nullCpuPercent!.toFixed(1)} % · PipeWire (one reader attached) costs ${r.overNullPercent.toFixed(1)} % of a core more · the reader got ${r.framesRead!.join(', ')} frames`);
         const threads = Object.entries(r.threads).map(([name, p]) => `${name} ${p.toFixed(1)} %`).join(', ');
         const where = r.outputThread === 'none' ? 'clock on the main thread' : `output thread: ${r.outputThread} scheduling`;
         out(`            ${where}${threads ? ` · threads: ${threads}` : ''}`);

@@ -76,6 +76,19 @@ if (reason) {
     assert.is(await cli.exited, 0, `stopped with SIGTERM: ${cli.stderr()}`);
   });
 
+  test('bench --stream --sink pipewire: a reader really reads (it got most frames) and the cost over the null sink is reported', async () => {
+    const stack = await shared.get();
+    const r = await run(process.execPath, [BIN, 'bench', '--stream', '--sink', 'pipewire', '--size', '320x240', '--fps', '30', '--seconds', '2', '--json'], 60_000, stack.env);
+    assert.is(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { framesOut: number; framesRead: number[]; dropped: number; nullCpuPercent: number; overNullPercent: number };
+    assert.is(result.framesRead.length, 1);
+    assert.ok(result.framesRead[0]! >= result.framesOut * 0.8, `the reader got ${result.framesRead[0]} of ${result.framesOut} frames`);
+    assert.is(result.dropped, 0);
+    assert.type(result.nullCpuPercent, 'number');
+    assert.type(result.overNullPercent, 'number');
+    console.log(`    bench: ${result.framesOut} frames out, the reader got ${result.framesRead[0]}; ${result.overNullPercent.toFixed(1)} % of a core over the null sink`);
+  });
+
   if (listDevices().some((d) => d.loopback)) {
     test.skip('with no v4l2loopback node the CLI publishes a PipeWire camera: this machine has v4l2loopback nodes, so the CLI rightly uses them', () => {});
   } else {
