@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MATRICES, RANGES, type Matrix, type Range } from '../colour.js';
 import { parseSize, UsageError } from '../args.js';
 import { FORMAT_NAMES, type FormatName } from '../formats.js';
+import { labelProblem } from '../pipewire/sink.js';
 
 export { UsageError };
 
@@ -86,7 +87,8 @@ export function common(values: Record<string, unknown>): Common {
   if (pipewire && output !== undefined) throw new UsageError('--pipewire publishes a camera; --output writes a file: choose one');
   if (pipewire && device !== undefined) throw new UsageError('--pipewire publishes a PipeWire camera; --device names a v4l2loopback node: choose one');
   if (label !== undefined && (output !== undefined || device !== undefined)) throw new UsageError('--label names a PipeWire camera: use it with --pipewire (or with neither --device nor --output)');
-  if (label !== undefined && (label.trim() === '' || label.length > 63)) throw new UsageError(`--label ${JSON.stringify(label)}: expected 1 to 63 characters`);
+  const labelIssue = label === undefined ? undefined : labelProblem(label);
+  if (labelIssue) throw new UsageError(`--label ${JSON.stringify(label)}: ${labelIssue}`);
   return {
     ...(device === undefined ? {} : { device: /^\d+$/.test(device) ? Number(device) : device }),
     width, height,

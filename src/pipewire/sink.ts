@@ -24,11 +24,17 @@ export function nodeName(label: string, taken: ReadonlySet<string> = names): str
   return name;
 }
 
-/** Checks a camera label: what apps show, 1 to 63 characters. */
+/** What is wrong with a camera label (what apps show), or undefined: the one rule the API and the CLI share. */
+export function labelProblem(label: string): string | undefined {
+  return label.trim().length === 0 || label.length > 63 ? 'expected 1 to 63 characters' : undefined;
+}
+
+/** Checks a camera label: a string, 1 to 63 characters; loopcam when there is none. */
 export function checkLabel(label: unknown): string {
   if (label === undefined) return 'loopcam';
   if (typeof label !== 'string') throw new ArgumentTypeError(`label must be a string (what apps show for the camera); got ${typeof label}`);
-  if (label.trim().length === 0 || label.length > 63) throw new ArgumentRangeError(`label must be 1 to 63 characters; got ${JSON.stringify(label)}`);
+  const problem = labelProblem(label);
+  if (problem) throw new ArgumentRangeError(`label ${JSON.stringify(label)}: ${problem}`);
   return label;
 }
 
