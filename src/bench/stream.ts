@@ -110,14 +110,20 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
   const threads = threadTimes();
   const start = performance.now();
   const unblock = blockEverySecond(blockMs);
-  if (sink !== 'pipewire') await Promise.all(cams.map((cam) => cam.start()));
-  await Promise.all(cams.map(async (cam) => {
-    for (let n = 0; performance.now() - start < seconds * 1000; n++) {
-      cam.drawPattern('moving', n, performance.now() - start);
-      cam.commit();
-      await cam.nextFrame();
-    }
-  }));
+  try {
+    if (sink !== 'pipewire') await Promise.all(cams.map((cam) => cam.start()));
+    await Promise.all(cams.map(async (cam) => {
+      for (let n = 0; performance.now() - start < seconds * 1000; n++) {
+        cam.drawPattern('moving', n, performance.now() - start);
+        cam.commit();
+        await cam.nextFrame();
+      }
+    }));
+  } catch (error) {
+    unblock();
+    detach(); // the readers never outlive a failed run
+    throw error;
+  }
   unblock();
   const stats = cams.map((cam) => cam.stats);
   const used = process.cpuUsage(cpu);

@@ -29,6 +29,8 @@ async function solidCamera(label: string, format: FormatName, width: number, hei
   return { cam, errors, show };
 }
 
+type SolidCamera = Awaited<ReturnType<typeof solidCamera>>;
+
 // In the page: open a camera by label, and the mean colour of the centre of the next frames.
 const PAGE_HELPERS = `window.loopcam = {
   async labels() {
@@ -79,7 +81,7 @@ const CAMERAS: { label: string; format: FormatName; width: number; height: numbe
   { label: 'Second loopcam', format: 'nv12', width: 320, height: 240, colour: [40, 180, 60], then: [240, 220, 20] },
 ];
 
-async function browserRun(stack: Stack, cameras: Awaited<ReturnType<typeof solidCamera>>[]): Promise<string[]> {
+async function browserRun(stack: Stack, cameras: SolidCamera[]): Promise<string[]> {
   const report: string[] = [];
   let browser: Browser | undefined;
   try {
@@ -121,7 +123,7 @@ if (reason) {
   test('headless Chromium lists loopcam\'s PipeWire cameras by label; getUserMedia gets the colours loopcam sends, live', async () => {
     const stack = await shared.get();
     await within(stack, async () => {
-      const cameras: Awaited<ReturnType<typeof solidCamera>>[] = [];
+      const cameras: SolidCamera[] = [];
       try {
         for (const spec of CAMERAS) cameras.push(await solidCamera(spec.label, spec.format, spec.width, spec.height, spec.colour));
         const names = CAMERAS.map((c) => nodeName(c.label, new Set()));
