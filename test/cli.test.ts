@@ -49,6 +49,35 @@ test('pattern --output - writes raw frames to stdout, the moving pattern changin
   assert.ok(!frames[0]!.equals(frames[1]!));
 });
 
+// Node makes stdout non-blocking once anything touches process.stdout; a full pipe then answers EAGAIN.
+test('--output - into a shell pipe whose reader starts late: every byte of every 1080p frame arrives, exit 0', () => {
+  const frames = 4;
+  const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" pattern --size 1920x1080 --frames ${frames} --output - | (sleep 0.4; wc -c); exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr, '');
+  assert.is(Number(r.stdout.trim()), frames * frameLayout('yuyv', 1920, 1080).sizeImage);
+});
+
+test('--output - into a socket whose reader pauses: every frame arrives whole', async () => {
+  const size = frameLayout('yuyv', 1280, 720).sizeImage;
+  const child = spawn(process.execPath, [BIN, 'pattern', '--pattern', 'bars', '--size', '1280x720', '--frames', '6', '--output', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pause(); // the socket fills up while nobody reads
+  await new Promise((r) => setTimeout(r, 400));
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => out.push(d));
+  child.stdout.resume();
+  const code = await new Promise((r) => child.on('close', r));
+  assert.is(code, 0, stderr);
+  const data = Buffer.concat(out);
+  assert.is(data.length, 6 * size);
+  const c = createConverter({ width: 1280, height: 720 });
+  c.drawPattern('bars');
+  const bars = c.convert();
+  for (let i = 0; i < 6; i++) assert.ok(data.subarray(i * size, (i + 1) * size).equals(bars), `frame ${i}`);
+});
+
 test('the first frame out is the content when it is ready at start: pattern bars and an image, --frames 1', () => {
   const size = frameLayout('yuyv', 64, 48).sizeImage;
   const c = createConverter({ width: 64, height: 48 });

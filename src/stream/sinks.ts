@@ -6,6 +6,7 @@
  */
 import { closeSync, ftruncateSync, openSync, writeSync, writevSync } from 'node:fs';
 import { fileError } from '../os-errors.js';
+import { sleepSync } from '../sleep.js';
 import type { Range } from '../colour.js';
 import type { WasmMemory } from '../convert/wasm-module.js';
 import type { FormatName } from '../formats.js';
@@ -87,17 +88,32 @@ export class DeviceSink implements Sink {
   }
 }
 
+/** The longest pause between tries while a pipe is full; the first is much shorter. */
+const FULL_PIPE_MAX_WAIT_MS = 2;
+
 /**
  * Writes all of `chunks` to `fd`, continuing after short writes (files and pipes, not devices). The
- * whole-write path allocates nothing.
+ * whole-write path allocates nothing. A full pipe or socket that is non-blocking (Node makes stdout so
+ * once anything touches `process.stdout`) answers EAGAIN: the write waits for its reader, as a blocking
+ * write would, and carries on where it stopped, so a frame is never cut.
  */
 export function writeAll(fd: number, chunks: Uint8Array[]): void {
   let total = 0;
   for (const chunk of chunks) total += chunk.length;
-  let written = chunks.length === 1 ? writeSync(fd, chunks[0]!) : writevSync(fd, chunks);
-  if (written === total) return;
   let pending = chunks;
-  while (pending.length) {
+  let wait = 0.05;
+  for (;;) {
+    let written: number;
+    try {
+      written = pending.length === 1 ? writeSync(fd, pending[0]!) : writevSync(fd, pending);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      sleepSync(wait);
+      wait = Math.min(wait * 2, FULL_PIPE_MAX_WAIT_MS);
+      continue;
+    }
+    if (pending === chunks && written === total) return;
+    wait = 0.05;
     const rest: Uint8Array[] = [];
     for (const chunk of pending) {
       if (written >= chunk.length) written -= chunk.length;
@@ -106,8 +122,8 @@ export function writeAll(fd: number, chunks: Uint8Array[]): void {
         written = 0;
       }
     }
+    if (rest.length === 0) return;
     pending = rest;
-    if (pending.length) written = pending.length === 1 ? writeSync(fd, pending[0]!) : writevSync(fd, pending);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { ioctl, type IoctlArg } from './ioctl.js';
+import { sleepSync } from '../sleep.js';
 
 export interface System {
   open(path: string, flags: number): number;
@@ -20,8 +21,6 @@ export interface System {
   readonly pid: number;
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
 export const realSystem: System = {
   open: (path, flags) => fs.openSync(path, flags),
   close: (fd) => fs.closeSync(fd),
@@ -30,7 +29,7 @@ export const realSystem: System = {
   readdir: (path) => fs.readdirSync(path),
   readFile: (path) => fs.readFileSync(path, 'utf8'),
   readlink: (path) => fs.readlinkSync(path),
-  sleep: (ms) => void Atomics.wait(sleeper, 0, 0, ms),
+  sleep: sleepSync,
   pid: process.pid,
 };
 
