@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createConverter, frameLayout } from '../src/index.js';
 
-const BIN = new URL('../src/cli/main.js', import.meta.url).pathname;
+const BIN = new URL('../src/cli/loopcam.cjs', import.meta.url).pathname;
 const cli = (args: string[], input?: Buffer) => spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'buffer', env: { ...process.env, NO_COLOR: '1' } });
 const dir = mkdtempSync(join(tmpdir(), 'loopcam-cli-'));
 const Y4M_HEADER = 'YUV4MPEG2 W64 H48 F30:1 Ip A1:1 C422 XCOLORRANGE=LIMITED\n';

@@ -10,7 +10,7 @@ import { mediaSource, type LostEvent, type MediaSource } from '../src/sources/me
 import type { Sink } from '../src/stream/sinks.js';
 import { Streamer } from '../src/stream/streamer.js';
 
-const BIN = new URL('../src/cli/main.js', import.meta.url).pathname;
+const BIN = new URL('../src/cli/loopcam.cjs', import.meta.url).pathname;
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 const FPS = 20;
 const PORT = 20000 + (process.pid % 20000);

@@ -12,7 +12,7 @@ import { codeForErrno, fileError } from '../src/os-errors.js';
 import { main } from '../src/cli/cli.js';
 import { COMMANDS } from '../src/cli/commands.js';
 
-const BIN = new URL('../src/cli/main.js', import.meta.url).pathname;
+const BIN = new URL('../src/cli/loopcam.cjs', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'loopcam-oserr-'));
 const isRoot = process.getuid?.() === 0;
 const hasFfprobe = spawnSync('ffprobe', ['-version']).status === 0;

@@ -86,8 +86,8 @@ export class WasmEngine implements EngineFrames {
 
     this.#input = wasm.view(this.#inputAt, this.#inputBytes);
     this.#output = wasm.view(this.#outputAt, this.#outputBytes);
-    // Touch every page and let V8 compile the kernels before the first real frame.
-    this.#run(this.#outputAt);
+    // No warm-up conversion: the first frame's page faults and code tier-up cost the same then, and a
+    // one-frame run would pay them twice (its input pages twice: read untouched, then written).
   }
 
   get input(): Uint8Array {

@@ -3,7 +3,8 @@
  * costs ≈ 50 ms and some megabytes to start; one writes many cameras' frames), started when the first
  * stream asks for it. It keeps the process alive exactly while it holds streams.
  */
-import { MessageChannel, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { MessagePort, Worker, WorkerOptions } from 'node:worker_threads';
 import { LoopcamError } from '../errors.js';
 import { FAILED, I, MAIN, STOPPED, STOPPING, TICKING, type StreamBlock } from './block.js';
 import { SCHEDULING, type Scheduling } from './realtime.js';
@@ -22,9 +23,10 @@ export class OutputThread {
   #dead: Error | undefined;
 
   constructor() {
-    const { port1, port2 } = new MessageChannel();
+    const { port1, port2 } = new (workerThreads().MessageChannel)();
     this.#port = port1;
-    this.#worker = startWorker(new URL('./output-worker.js', import.meta.url), {
+    // From src/<folder>/, so the path holds in the CLI's bundle (build/src/cli/loopcam.cjs) too.
+    this.#worker = startWorker(new URL('../stream/output-worker.js', import.meta.url), {
       workerData: { bell: this.#bell.buffer, origin: performance.timeOrigin, port: port2 },
       transferList: [port2],
       name: 'loopcam output',
@@ -107,6 +109,10 @@ export class OutputThread {
 
 let thread: OutputThread | undefined;
 
+// Loaded with the first thread: a run that never starts one (a single frame to stdout) skips ≈ 2 ms.
+const require = createRequire(import.meta.url);
+const workerThreads = () => require('node:worker_threads') as typeof import('node:worker_threads');
+
 /** The process's output thread, started on first use. */
 export function outputThread(): OutputThread {
   return (thread ??= new OutputThread());
@@ -124,6 +130,7 @@ export function outputThreadScheduling(): Scheduling | undefined {
  */
 function startWorker(url: URL, options: WorkerOptions): Worker {
   let execArgv = workerExecArgv(process.execArgv);
+  const { Worker } = workerThreads();
   if (execArgv.length === process.execArgv.length) return new Worker(url, options);
   for (;;) {
     try {

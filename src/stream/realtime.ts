@@ -7,9 +7,12 @@
  * own real-time work; children do not inherit it. Where it is not permitted, or on a single core, the
  * thread stays normal.
  */
-import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+
+// Loaded when used: the main thread imports this file for SCHEDULING alone.
+const require = createRequire(import.meta.url);
 
 /** What the output thread runs as. */
 export type Scheduling = 'realtime' | 'normal';
@@ -30,6 +33,7 @@ export function tryRealtime(): Scheduling {
   } catch {
     return 'normal';
   }
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const chrt = spawnSync('chrt', ['--rr', '--reset-on-fork', '--pid', '1', tid], { stdio: 'ignore', timeout: 2000 });
   return chrt.status === 0 ? 'realtime' : 'normal';
 }

@@ -56,7 +56,8 @@ export type ThreadSinkData =
   | { kind: 'device'; output: SharedOutput }
   | { kind: 'pipewire'; camera: SharedCamera };
 
-const WRITERS = new URL('./thread-writers.js', import.meta.url).href;
+// From src/<folder>/, so the path holds in the CLI's bundle (build/src/cli/loopcam.cjs) too.
+const WRITERS = new URL('../stream/thread-writers.js', import.meta.url).href;
 
 export interface StreamShape {
   format: FormatName;

@@ -179,6 +179,9 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       }
     }
     if (this.#state !== 'new') return; // stopped while the sink got ready
+    // Until the first commit the clock's slot shows the placeholder, drawn only now that it is needed:
+    // play() starts after its source's first frame (a one-frame run never draws it).
+    if (this.#block.nums[F.FRAMES_IN] === 0) this.#drawPlaceholder(this.#slots[0]!);
     this.#state = 'running';
     this.options.signal?.addEventListener('abort', () => void this.stop(), { once: true });
     if (this.options.signal?.aborted) return this.stop();
@@ -372,16 +375,16 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   #open(): void {
     if (this.#sink) return;
     this.#sink = this.#openSink();
-    const { format, width, height, matrix, range } = this.#converter.spec;
-    const { sizeImage } = this.#converter.layout;
-    const colour = this.options.placeholder ?? [0, 0, 0];
-    // Until the first commit the clock's slot shows the placeholder (drawn only if no frame came yet);
-    // a copy of its own only for idle: 'placeholder'.
-    if (this.#block.nums[F.FRAMES_IN] === 0) placeholderFrame(format, width, height, colour, matrix, range, this.#memory.view(this.#slots[0]!, sizeImage));
+    // A copy of the placeholder of its own only for idle: 'placeholder'.
     if (this.options.idle === 'placeholder') {
-      this.#placeholderAt = this.#memory.alloc(sizeImage);
-      placeholderFrame(format, width, height, colour, matrix, range, this.#memory.view(this.#placeholderAt, sizeImage));
+      this.#placeholderAt = this.#memory.alloc(this.#converter.layout.sizeImage);
+      this.#drawPlaceholder(this.#placeholderAt);
     }
+  }
+
+  #drawPlaceholder(at: number): void {
+    const { format, width, height, matrix, range } = this.#converter.spec;
+    placeholderFrame(format, width, height, this.options.placeholder ?? [0, 0, 0], matrix, range, this.#memory.view(at, this.#converter.layout.sizeImage));
   }
 
   /** A camera (a device or a PipeWire node: it holds its last frame at the content's end), a file, or the user's sink. */

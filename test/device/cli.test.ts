@@ -8,7 +8,7 @@ import { createConverter, readImage } from '../../src/index.js';
 import { identify } from './stream.js';
 import { driver, reload, run, scratch, SKIP_REASON } from './vm.js';
 
-const BIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const BIN = new URL('../../src/cli/loopcam.cjs', import.meta.url).pathname;
 const W = 320;
 const H = 240;
 

@@ -10,7 +10,7 @@ import { realSystem } from '../../src/v4l2/system.js';
 import { captureFrames, distinctFrames, streamNoise, type Capture, type ReaderName, type Written } from './stream.js';
 import { driver, legacy, reload, run, scratch, SKIP_REASON } from './vm.js';
 
-const BIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const BIN = new URL('../../src/cli/loopcam.cjs', import.meta.url).pathname;
 const IDLE = new URL('./idle-consumer.js', import.meta.url).pathname;
 const W = 320;
 const H = 240;

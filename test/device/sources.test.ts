@@ -9,7 +9,7 @@ import pngjs from 'pngjs';
 import { createConverter, listDevices, readImage } from '../../src/index.js';
 import { driver, reload, run, scratch, SKIP_REASON } from './vm.js';
 
-const BIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const BIN = new URL('../../src/cli/loopcam.cjs', import.meta.url).pathname;
 const INDEX = new URL('../../src/index.js', import.meta.url).pathname;
 /** vivid's default capture format (measured: 640×360 YUYV at 5 fps, sRGB, limited range). */
 const VW = 640;

@@ -9,7 +9,7 @@ import { readDirect } from './camera.js';
 import { sharedStack, whyNoStack, type Stack } from './stack.js';
 import { run } from '../device/vm.js';
 
-const BIN = new URL('../../src/cli/main.js', import.meta.url).pathname;
+const BIN = new URL('../../src/cli/loopcam.cjs', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts the CLI against `stack`; resolves once `name` is in the graph. */
