@@ -2,7 +2,7 @@
 // inputs to a 4-byte row, reverses the row into scratch for mirror, runs the row kernel on the part of
 // the row that is a whole number of 16-pixel blocks, and finishes the rest (libyuv's "Any" scheme): one
 // more block written to a scratch tail, of which only the real pixels are copied out. No pixel maths here.
-import { rowGray, rowI420, rowNV12, rowRGB, rowUYVY, rowYUYV } from './rows';
+import { rowGray, rowI420, rowI422, rowNV12, rowRGB, rowUYVY, rowYUYV } from './rows';
 import { rowAt, scratchRow } from './scratch';
 import { reverse4 } from './shuffle';
 import { unpackGray, unpackRGB24 } from './unpack';
@@ -14,6 +14,8 @@ export const KERNEL_NV12: i32 = 3;
 export const KERNEL_RGB24: i32 = 4;
 export const KERNEL_BGR24: i32 = 5;
 export const KERNEL_GRAY: i32 = 6;
+/** Planar 4:2:2: no camera carries it; Y4M recordings of YUYV and UYVY do. */
+export const KERNEL_I422: i32 = 7;
 
 /** Output pixel x is input pixel width − 1 − x. */
 export const FLAG_MIRROR: i32 = 1;
@@ -81,6 +83,16 @@ export function convertFrame(
         if (kernel == KERNEL_YUYV) rowYUYV(s0 + (done << 2), tail, 16, k);
         else rowUYVY(s0 + (done << 2), tail, 16, k);
         memory.copy(d + done * 2, tail, rem * 2);
+      }
+    } else if (kernel == KERNEL_I422) {
+      const yRow = d0 + r * w;
+      const u = d1 + r * (w >> 1), v = d2 + r * (w >> 1);
+      rowI422(s0, yRow, u, v, full, k);
+      if (rem) {
+        rowI422(s0 + (done << 2), tail, tail + 16, tail + 24, 16, k);
+        memory.copy(yRow + done, tail, rem);
+        memory.copy(u + (done >> 1), tail + 16, rem >> 1);
+        memory.copy(v + (done >> 1), tail + 24, rem >> 1);
       }
     } else if (kernel == KERNEL_I420) {
       const y0 = d0 + r * w, y1 = y0 + w;

@@ -4,7 +4,7 @@
 export { COLOUR_BYTES, setColour } from './colour';
 export {
   convertFrame, FLAG_FLIP_Y, FLAG_MIRROR, INPUT_OVERREAD,
-  KERNEL_BGR24, KERNEL_GRAY, KERNEL_I420, KERNEL_NV12, KERNEL_RGB24, KERNEL_UYVY, KERNEL_YUYV,
+  KERNEL_BGR24, KERNEL_GRAY, KERNEL_I420, KERNEL_I422, KERNEL_NV12, KERNEL_RGB24, KERNEL_UYVY, KERNEL_YUYV,
 } from './frame';
 export { scratchBytes } from './scratch';
 export { convertYuvFrame, INPUT_I420, INPUT_NV12, INPUT_UYVY, INPUT_YUYV } from './yuvframe';
@@ -15,4 +15,3 @@ export function heapBase(): usize {
 }
 export { PATTERN_BARS, PATTERN_GRADIENT, PATTERN_MOVING, renderPattern } from './pattern';
 export { drawImage } from './resample';
-export { copyBytes, deinterleavePairs, packed422ToPlanar } from './planar';

@@ -12,8 +12,9 @@ import { chroma8, chroma8Narrow, interleaveLow, luma16, luma16Narrow, pairAverag
   return load<i32>(k + K_NARROW_FIRST) != 0;
 }
 
-// Packed 4:2:2 — 16 pixels → 32 bytes.
-@inline function row422(src: usize, dst: usize, n: i32, k: usize, uyvy: bool, narrow: bool): void {
+// 4:2:2 — 16 pixels → 32 bytes packed at dst (YUYV, or UYVY when `uyvy`), or with `planar` 16 luma
+// bytes at dst and 8 U at du, 8 V at dv (I422, Y4M's form of 4:2:2).
+@inline function row422(src: usize, dst: usize, du: usize, dv: usize, n: i32, k: usize, uyvy: bool, planar: bool, narrow: bool): void {
   const lowBytes = v128.load(k, K_LOW_BYTES);
   const yLo = v128.load(k, K_Y_LO), yHi = v128.load(k, K_Y_HI);
   const yBias = narrow ? v128.load(k, K_Y_BIAS16) : v128.load(k, K_Y_BIAS);
@@ -31,20 +32,33 @@ import { chroma8, chroma8Narrow, interleaveLow, luma16, luma16Narrow, pairAverag
     const m0 = pairAverage(p0, p1), m1 = pairAverage(p2, p3);
     const u = narrow ? chroma8Narrow(m0, m1, uLo, uHi, uvBias, lowBytes) : chroma8(m0, m1, uLo, uHi, uvBias, lowBytes, shift);
     const v = narrow ? chroma8Narrow(m0, m1, vLo, vHi, uvBias, lowBytes) : chroma8(m0, m1, vLo, vHi, uvBias, lowBytes, shift);
-    const uv = interleaveLow(i8x16.narrow_i16x8_u(u, u), i8x16.narrow_i16x8_u(v, v));
-    store422(dst, y, uv, uyvy);
+    if (planar) {
+      const both = i8x16.narrow_i16x8_u(u, v); // [U0..U7, V0..V7]
+      v128.store(dst, y);
+      v128.store64_lane(du, both, 0);
+      v128.store64_lane(dv, both, 1);
+      dst += 16;
+      du += 8;
+      dv += 8;
+    } else {
+      store422(dst, y, interleaveLow(i8x16.narrow_i16x8_u(u, u), i8x16.narrow_i16x8_u(v, v)), uyvy);
+      dst += 32;
+    }
     src += 64;
-    dst += 32;
   }
 }
 
 export function rowYUYV(src: usize, dst: usize, n: i32, k: usize): void {
-  if (narrowFirst(k)) row422(src, dst, n, k, false, true);
-  else row422(src, dst, n, k, false, false);
+  if (narrowFirst(k)) row422(src, dst, 0, 0, n, k, false, false, true);
+  else row422(src, dst, 0, 0, n, k, false, false, false);
 }
 export function rowUYVY(src: usize, dst: usize, n: i32, k: usize): void {
-  if (narrowFirst(k)) row422(src, dst, n, k, true, true);
-  else row422(src, dst, n, k, true, false);
+  if (narrowFirst(k)) row422(src, dst, 0, 0, n, k, true, false, true);
+  else row422(src, dst, 0, 0, n, k, true, false, false);
+}
+export function rowI422(src: usize, dy: usize, du: usize, dv: usize, n: i32, k: usize): void {
+  if (narrowFirst(k)) row422(src, dy, du, dv, n, k, false, true, true);
+  else row422(src, dy, du, dv, n, k, false, true, false);
 }
 
 // 4:2:0 — two rows of 16 pixels → 16 + 16 luma bytes and 8 U + 8 V (planar) or 16 UV (NV12).

@@ -3,10 +3,10 @@
 // 4:2:2 → 4:2:0 averages two rows' chroma. flipY walks source rows from the bottom; mirror works from a
 // reversed copy of each source row in scratch (or, where the output is the source rearranged, writes the
 // reversed row straight out). Row tails as in frame.ts: one more block into scratch, the real part copied.
-import { FLAG_FLIP_Y, FLAG_MIRROR, KERNEL_GRAY, KERNEL_I420, KERNEL_NV12, KERNEL_UYVY, KERNEL_YUYV } from './frame';
+import { FLAG_FLIP_Y, FLAG_MIRROR, KERNEL_GRAY, KERNEL_I420, KERNEL_I422, KERNEL_NV12, KERNEL_UYVY, KERNEL_YUYV } from './frame';
 import { MASK_AT, rowAt, scratchRow } from './scratch';
 import { mirrorRow, REVERSE_1, REVERSE_2, setMirrorMask422 } from './shuffle';
-import { rowDeinterleave, rowInterleave, rowPackedLuma, rowPackedTo420, rowPlanarTo422, rowSwapBytes } from './yuvrows';
+import { rowDeinterleave, rowInterleave, rowPackedLuma, rowPackedTo420, rowPackedToPlanar, rowPlanarTo422, rowSwapBytes } from './yuvrows';
 
 export const INPUT_YUYV: i32 = 0;
 export const INPUT_UYVY: i32 = 1;
@@ -75,6 +75,25 @@ function fromPacked(
   const done = <usize>full;
   const rem = w - done;
   const tail = scratch;
+  if (kernel == KERNEL_I422) {
+    const cw = w >> 1;
+    for (let y = 0; y < height; y++) {
+      let s = rowAt(src, stride, height, y, flip);
+      if (mirror) {
+        mirrorRow(s, rowA, rowBytes, mask, 4);
+        s = rowA;
+      }
+      const dy = d0 + <usize>y * w, du = d1 + <usize>y * cw, dv = d2 + <usize>y * cw;
+      rowPackedToPlanar(s, dy, du, dv, full, uyvyIn);
+      if (rem) {
+        rowPackedToPlanar(s + (done << 1), tail, tail + 16, tail + 24, 16, uyvyIn);
+        memory.copy(dy + done, tail, rem);
+        memory.copy(du + (done >> 1), tail + 16, rem >> 1);
+        memory.copy(dv + (done >> 1), tail + 24, rem >> 1);
+      }
+    }
+    return;
+  }
   if (kernel == KERNEL_GRAY) {
     for (let y = 0; y < height; y++) {
       let s = rowAt(src, stride, height, y, flip);
@@ -169,6 +188,36 @@ function fromPlanar(
   // GREY, I420/YV12 and NV12 take the Y plane as it is.
   movePlane(sy, strideY, d0, width, height, REVERSE_1, 1, mirror, flip);
   if (kernel == KERNEL_GRAY) return;
+
+  if (kernel == KERNEL_I422) {
+    // Each output row takes the chroma row of its pair (de-interleaved from NV12's).
+    const n = <usize>cw;
+    for (let y = 0; y < height; y++) {
+      const c = (flip ? height - 1 - y : y) >> 1;
+      let u = su + <usize>c * <usize>strideC;
+      const v = sv + <usize>c * <usize>strideC;
+      const du = d1 + <usize>y * n, dv = d2 + <usize>y * n;
+      if (nv12In) {
+        if (mirror) {
+          mirrorRow(u, rowA, width, REVERSE_2, 2);
+          u = rowA;
+        }
+        rowDeinterleave(u, du, dv, full);
+        if (rem) {
+          rowDeinterleave(u + done, tail, tail + 16, 16);
+          memory.copy(du + (done >> 1), tail, rem >> 1);
+          memory.copy(dv + (done >> 1), tail + 16, rem >> 1);
+        }
+      } else if (mirror) {
+        mirrorRow(u, du, cw, REVERSE_1, 1);
+        mirrorRow(v, dv, cw, REVERSE_1, 1);
+      } else {
+        memory.copy(du, u, n);
+        memory.copy(dv, v, n);
+      }
+    }
+    return;
+  }
 
   if (kernel == KERNEL_I420) {
     if (!nv12In) {

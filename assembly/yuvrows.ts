@@ -73,6 +73,28 @@ export function rowPackedLuma(src: usize, dst: usize, n: i32, uyvy: bool): void 
   }
 }
 
+// Packed 4:2:2 → planar 4:2:2 (I422): 16 pixels (32 bytes) → 16 luma bytes, 8 U and 8 V.
+@inline function packedToPlanarBody(src: usize, dy: usize, du: usize, dv: usize, n: i32, uyvy: bool): void {
+  const low = v128.load(LOW_BYTES);
+  const end = dy + <usize>n;
+  while (dy < end) {
+    const a = v128.load(src), b = v128.load(src, 16);
+    v128.store(dy, packedLuma(a, b, uyvy, low));
+    const uv = uyvy ? evenBytesMasked(a, b, low) : oddBytes(a, b); // U0 V0 U1 V1 …
+    v128.store64_lane(du, evenBytesMasked(uv, uv, low), 0);
+    v128.store64_lane(dv, oddBytes(uv, uv), 0);
+    src += 32;
+    dy += 16;
+    du += 8;
+    dv += 8;
+  }
+}
+
+export function rowPackedToPlanar(src: usize, dy: usize, du: usize, dv: usize, n: i32, uyvy: bool): void {
+  if (uyvy) packedToPlanarBody(src, dy, du, dv, n, true);
+  else packedToPlanarBody(src, dy, du, dv, n, false);
+}
+
 export function rowPackedTo420(
   s0: usize, s1: usize, dy0: usize, dy1: usize, du: usize, dv: usize, n: i32, uyvy: bool, nv12: bool,
 ): void {

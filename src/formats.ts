@@ -62,7 +62,7 @@ export interface Plane {
 }
 
 /** The WASM kernel family that writes a format (see assembly/index.ts). */
-export type Kernel = 'yuyv' | 'uyvy' | 'i420' | 'nv12' | 'rgb24' | 'bgr24' | 'gray';
+export type Kernel = 'yuyv' | 'uyvy' | 'i420' | 'i422' | 'nv12' | 'rgb24' | 'bgr24' | 'gray';
 
 export interface OutputFormat {
   /** The V4L2 fourcc as four characters, e.g. 'YUYV' (V4L2_PIX_FMT_YUYV). */
@@ -96,8 +96,20 @@ export const FORMATS = {
     planes: [{ unit: 'Y', pixels: 1, rows: 1 }] },
 } as const satisfies Record<string, OutputFormat>;
 
+/**
+ * Every layout a converter writes: the camera formats, and planar 4:2:2 (V4L2's YUV422P), which no camera
+ * here carries but a Y4M recording holds yuyv and uyvy in — converting straight to it spares a recording
+ * the repacking pass (see `y4mLayout`).
+ */
+export const LAYOUTS = {
+  ...FORMATS,
+  i422: { fourcc: '422P', v4l2: 'V4L2_PIX_FMT_YUV422P', ffmpeg: 'yuv422p', yuv: true, kernel: 'i422',
+    planes: [{ unit: 'Y', pixels: 1, rows: 1 }, { unit: 'U', pixels: 2, rows: 1 }, { unit: 'V', pixels: 2, rows: 1 }] },
+} as const satisfies Record<string, OutputFormat>;
+
 export type InputName = keyof typeof INPUTS;
 export type FormatName = keyof typeof FORMATS;
+export type LayoutName = keyof typeof LAYOUTS;
 
 export const INPUT_NAMES = Object.keys(INPUTS) as InputName[];
 export const FORMAT_NAMES = Object.keys(FORMATS) as FormatName[];
@@ -118,7 +130,7 @@ export interface PlaneLayout extends Plane {
 
 /** The byte layout of one tightly packed output frame: what V4L2 calls bytesperline and sizeimage. */
 export interface FrameLayout {
-  readonly format: FormatName;
+  readonly format: LayoutName;
   readonly width: number;
   readonly height: number;
   /** Bytes per row of the first plane: V4L2's `bytesperline`. */
@@ -132,8 +144,8 @@ export interface FrameLayout {
  * The largest block of pixels one unit of the format covers: width must be a multiple of the first
  * number and height of the second (2×1 for 4:2:2, 2×2 for 4:2:0, 1×1 otherwise).
  */
-export function blockSize(format: FormatName): readonly [number, number] {
-  const planes: readonly Plane[] = FORMATS[format].planes;
+export function blockSize(format: LayoutName): readonly [number, number] {
+  const planes: readonly Plane[] = LAYOUTS[format].planes;
   return [Math.max(...planes.map((p) => p.pixels)), Math.max(...planes.map((p) => p.rows))];
 }
 
@@ -146,8 +158,8 @@ function planeBytesPerPixel(plane: Plane): number {
  * Lays out a format's planes one after another, the first plane's rows `bytesPerLine` bytes apart and
  * every other plane's rows scaled by its bytes per pixel (V4L2's rule for padded planar frames).
  */
-function layPlanes(format: FormatName, height: number, bytesPerLine: number): PlaneLayout[] {
-  const planes: readonly Plane[] = FORMATS[format].planes;
+function layPlanes(format: LayoutName, height: number, bytesPerLine: number): PlaneLayout[] {
+  const planes: readonly Plane[] = LAYOUTS[format].planes;
   const first = planeBytesPerPixel(planes[0]!);
   let offset = 0;
   return planes.map((plane): PlaneLayout => {
@@ -160,8 +172,8 @@ function layPlanes(format: FormatName, height: number, bytesPerLine: number): Pl
 }
 
 /** Computes plane offsets, `bytesperline` and `sizeimage`; width and height must already be valid. */
-export function frameLayout(format: FormatName, width: number, height: number): FrameLayout {
-  const planes = layPlanes(format, height, width * planeBytesPerPixel(FORMATS[format].planes[0]!));
+export function frameLayout(format: LayoutName, width: number, height: number): FrameLayout {
+  const planes = layPlanes(format, height, width * planeBytesPerPixel(LAYOUTS[format].planes[0]!));
   const last = planes[planes.length - 1]!;
   return { format, width, height, bytesPerLine: planes[0]!.bytesPerLine, sizeImage: last.offset + last.size, planes };
 }
@@ -173,8 +185,8 @@ export function yuvInputFormat(input: InputName): YuvInputName | undefined {
 }
 
 /** Whether an input converts to a format: YUV inputs only to YUV formats (`gray` included). */
-export function canConvert(input: InputName, format: FormatName): boolean {
-  return yuvInputFormat(input) === undefined || FORMATS[format].yuv;
+export function canConvert(input: InputName, format: LayoutName): boolean {
+  return yuvInputFormat(input) === undefined || LAYOUTS[format].yuv;
 }
 
 /**

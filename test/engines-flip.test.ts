@@ -1,14 +1,13 @@
-// mirror and flipY: WASM against the JS reference, byte for byte, for every input × every format it
+// mirror and flipY: WASM against the JS reference, byte for byte, for every input × every layout it
 // converts to × each flip (mirror, flipY, both), at sizes that exercise the 16-pixel tail and 4:2:0 row
 // pairs (odd ones where the pair allows), with packed and padded input rows. To keep the run short, at
 // 638×478 each flip takes one of the two strides in turn, and at 1920×1080 each input is checked with
 // both flips into two formats (different ones from input to input).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resolveSpec } from '../src/convert/spec.js';
-import { FORMAT_NAMES, INPUT_NAMES } from '../src/formats.js';
+import { INPUT_NAMES } from '../src/formats.js';
 import { check } from './engine-check.js';
-import { convertible, paddedStrides } from './helpers.js';
+import { convertible, LAYOUT_NAMES, layoutSpec, paddedStrides } from './helpers.js';
 
 const SIZES: [number, number][] = [[2, 2], [18, 2], [34, 6], [1, 1], [17, 3], [33, 5], [638, 478]];
 const LARGE = 638;
@@ -20,17 +19,17 @@ let seed = 7;
 for (const [width, height] of SIZES) {
   for (const input of INPUT_NAMES) {
     // YUV inputs take no odd sizes.
-    if (!FORMAT_NAMES.some((format) => convertible(input, format, width, height))) continue;
-    test(`${input} → every format at ${width}×${height}, mirrored and flipped: WASM = JS reference`, () => {
+    if (!LAYOUT_NAMES.some((format) => convertible(input, format, width, height))) continue;
+    test(`${input} → every layout at ${width}×${height}, mirrored and flipped: WASM = JS reference`, () => {
       let cases = 0;
-      for (const [f, format] of FORMAT_NAMES.entries()) {
+      for (const [f, format] of LAYOUT_NAMES.entries()) {
         if (!convertible(input, format, width, height)) continue;
         for (const [i, flips] of FLIPS.entries()) {
           // At the large size one stride per flip, packed and padded alternating from format to format.
           const strides = paddedStrides(input, width);
           for (const inputStride of width >= LARGE ? [strides[(i + f) % 2]!] : strides) {
             const [matrix, range] = COLOURS[seed % COLOURS.length]!;
-            check(resolveSpec({ width, height, input, format, matrix, range, inputStride, ...flips }), seed++);
+            check(layoutSpec({ width, height, input, format, matrix, range, inputStride, ...flips }), seed++);
             cases++;
           }
         }
@@ -42,10 +41,10 @@ for (const [width, height] of SIZES) {
 
 test('every input at 1920×1080, mirrored and flipped into two formats: WASM = JS reference', () => {
   for (const [i, input] of INPUT_NAMES.entries()) {
-    const formats = FORMAT_NAMES.filter((format) => convertible(input, format, 1920, 1080));
+    const formats = LAYOUT_NAMES.filter((format) => convertible(input, format, 1920, 1080));
     for (const format of [formats[i % formats.length]!, formats[(i + 3) % formats.length]!]) {
       const inputStride = paddedStrides(input, 1920)[i % 2];
-      check(resolveSpec({ width: 1920, height: 1080, input, format, inputStride, mirror: true, flipY: true }), seed++);
+      check(layoutSpec({ width: 1920, height: 1080, input, format, inputStride, mirror: true, flipY: true }), seed++);
     }
   }
 });

@@ -5,9 +5,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveSpec } from '../src/convert/spec.js';
 import { WasmEngine } from '../src/convert/wasm-engine.js';
-import { FORMAT_NAMES, FORMATS, frameLayout, INPUT_NAMES, yuvInputFormat } from '../src/formats.js';
+import { frameLayout, INPUT_NAMES, LAYOUTS, yuvInputFormat } from '../src/formats.js';
 import { check } from './engine-check.js';
-import { convertible, fillNoise, paddedStrides, sameBytes } from './helpers.js';
+import { convertible, fillNoise, LAYOUT_NAMES, layoutSpec, paddedStrides, sameBytes } from './helpers.js';
 
 const YUV_SIZES: [number, number][] = [[2, 2], [18, 2], [34, 6], [638, 478], [1920, 1080]];
 // Sizes only formats without subsampling accept (odd widths and heights).
@@ -18,18 +18,18 @@ let seed = 1;
 for (const [width, height] of [...YUV_SIZES, ...ODD_SIZES]) {
   for (const input of INPUT_NAMES) {
     // YUV inputs take no odd sizes.
-    if (!FORMAT_NAMES.some((format) => convertible(input, format, width, height))) continue;
-    test(`${input} → every format at ${width}×${height}: WASM = JS reference`, () => {
+    if (!LAYOUT_NAMES.some((format) => convertible(input, format, width, height))) continue;
+    test(`${input} → every layout at ${width}×${height}: WASM = JS reference`, () => {
       let cases = 0;
-      for (const format of FORMAT_NAMES) {
+      for (const format of LAYOUT_NAMES) {
         if (!convertible(input, format, width, height)) continue;
         // Matrix and range do not apply to RGB outputs, nor to YUV inputs: one combination is enough there.
-        const colours = FORMATS[format].yuv && !yuvInputFormat(input) ? COLOURS : COLOURS.slice(0, 1);
+        const colours = LAYOUTS[format].yuv && !yuvInputFormat(input) ? COLOURS : COLOURS.slice(0, 1);
         for (const [matrix, range] of colours) {
           // YUV inputs at 1920×1080 (to keep the run short): packed and padded rows in turn.
           const strides = paddedStrides(input, width);
           for (const inputStride of yuvInputFormat(input) && width === 1920 ? [strides[seed % 2]!] : strides) {
-            check(resolveSpec({ width, height, input, format, matrix, range, inputStride }), seed++);
+            check(layoutSpec({ width, height, input, format, matrix, range, inputStride }), seed++);
             cases++;
           }
         }

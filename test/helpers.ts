@@ -1,6 +1,7 @@
 /** Shared test helpers: deterministic noise, and byte comparison with a useful message. */
 import * as assert from 'uvu/assert';
-import { blockSize, canConvert, inputBlockSize, inputRowBytes, inputStrideProblem, type FormatName, type InputName } from '../src/formats.js';
+import { resolveSpec, type ConverterOptions, type FrameSpec } from '../src/convert/spec.js';
+import { blockSize, canConvert, inputBlockSize, inputRowBytes, inputStrideProblem, LAYOUTS, type InputName, type LayoutName } from '../src/formats.js';
 
 /** Fills `bytes` with reproducible noise (xorshift32) from `seed`. */
 export function fillNoise(bytes: Uint8Array, seed: number): void {
@@ -24,7 +25,7 @@ export function sameBytes(actual: Uint8Array, expected: Uint8Array, what: string
 }
 
 /** Whether `input` converts to `format` at this size (the pair, and both formats' block sizes). */
-export function convertible(input: InputName, format: FormatName, width: number, height: number): boolean {
+export function convertible(input: InputName, format: LayoutName, width: number, height: number): boolean {
   const [fw, fh] = blockSize(format);
   const [iw, ih] = inputBlockSize(input);
   return canConvert(input, format) && width % fw === 0 && height % fh === 0 && width % iw === 0 && height % ih === 0;
@@ -68,4 +69,13 @@ export class FakeTime {
     }
     this.now = end;
   }
+}
+
+/** Every layout a converter writes: the camera formats, and i422 (the planar 4:2:2 of Y4M recordings). */
+export const LAYOUT_NAMES = Object.keys(LAYOUTS) as LayoutName[];
+
+/** A resolved spec that writes `format`, a camera format or i422 (resolved as yuyv, which a recording writes as i422). */
+export function layoutSpec(options: Omit<ConverterOptions, 'format'> & { format: LayoutName }): FrameSpec {
+  const { format, ...rest } = options;
+  return { ...resolveSpec({ ...rest, format: format === 'i422' ? 'yuyv' : format }), format };
 }

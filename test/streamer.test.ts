@@ -4,14 +4,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PassThrough } from 'node:stream';
 import { blockSize } from '../src/formats.js';
-import { createConverter, FORMAT_NAMES, LoopcamError } from '../src/index.js';
+import { Converter } from '../src/convert/converter.js';
+import { LoopcamError } from '../src/index.js';
 import { placeholderFrame } from '../src/stream/placeholder.js';
 import { rawFrames } from '../src/sources/frames.js';
 import { patternSource } from '../src/sources/pattern.js';
 import type { Source } from '../src/sources/source.js';
 import type { Sink } from '../src/stream/sinks.js';
 import { Streamer, type StreamerOptions } from '../src/stream/streamer.js';
-import { FakeTime } from './helpers.js';
+import { FakeTime, LAYOUT_NAMES } from './helpers.js';
 
 class RecordingSink implements Sink {
   readonly name = 'recording';
@@ -293,12 +294,40 @@ test('play(): a source that fails rejects play(); the stream keeps running', asy
   await cam.stop();
 });
 
-test('the placeholder equals the conversion of a frame of its colour, every format', () => {
-  for (const format of FORMAT_NAMES) {
+test('play(): a play that fails to start leaves no source running', async () => {
+  let calls = 0;
+  // The clock fails when start() reads it (after the source's first commit read it once).
+  const clock = () => {
+    if (++calls > 1) throw new Error('clock failed');
+    return 0;
+  };
+  const cam = new Streamer({ width: 32, height: 8, fps: 10, input: 'gray', format: 'gray', sink: new RecordingSink(), clock });
+  let stopped: AbortSignal | undefined;
+  const source: Source = {
+    name: 'endless', live: true,
+    async play(target, signal) {
+      stopped = signal;
+      target.commit();
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    },
+  };
+  try {
+    await cam.play(source);
+    assert.unreachable('should fail');
+  } catch (error) {
+    assert.match((error as Error).message, /clock failed/);
+  }
+  assert.ok(stopped?.aborted, 'the source was told to stop');
+  await cam.stop();
+});
+
+test('the placeholder equals the conversion of a frame of its colour, every layout', () => {
+  for (const format of LAYOUT_NAMES) {
     for (const [w, h] of [[34, 6], [17, 3], [2, 2]] as const) {
       if (w % blockSize(format)[0] || h % blockSize(format)[1]) continue;
       for (const range of ['limited', 'full'] as const) {
-        const c = createConverter({ width: w, height: h, format, range, engine: 'js' });
+        // i422 is what a yuyv recording writes.
+        const c = new Converter({ width: w, height: h, format: format === 'i422' ? 'yuyv' : format, range, engine: 'js' }, undefined, format);
         for (let i = 0; i < c.input.length; i += 4) c.input.set([10, 200, 90, 255], i);
         assert.equal([...placeholderFrame(format, w, h, [10, 200, 90], 'bt601', range)], [...c.convert()], `${format} ${w}×${h} ${range}`);
       }

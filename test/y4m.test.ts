@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createConverter, type FormatName } from '../src/index.js';
-import { Y4mSink } from '../src/stream/sinks.js';
-import { Y4mPlanes, y4mHeader } from '../src/stream/y4m.js';
+import { Converter } from '../src/convert/converter.js';
+import { createConverter, Streamer, type FormatName } from '../src/index.js';
+import { FRAME_MARKER, y4mChunks, y4mHeader, y4mLayout } from '../src/stream/y4m.js';
 import { fillNoise, sameBytes } from './helpers.js';
 
 const has = (cmd: string) => {
@@ -26,46 +26,86 @@ test('header: size, rate, colour tag and range', () => {
   assert.throws(() => y4mHeader('rgb24', 8, 8, 30, 'limited'), (e: Error) => e instanceof RangeError && /planar YUV only/.test(e.message));
 });
 
-test('chunks: one list reused per frame; YV12 planes in Y, U, V order', () => {
-  const planes = new Y4mPlanes('yv12', 4, 2);
-  const frame = Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 2, 2]); // Y×8, then V, then U
-  const chunks = planes.chunks(frame);
-  assert.equal([...Buffer.concat(chunks)], [...Buffer.from('FRAME\n'), 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 3]);
-  assert.is(planes.chunks(frame), chunks, 'the same list for the same frame buffer');
-  const packed = new Y4mPlanes('yuyv', 4, 2);
-  const first = packed.chunks(Uint8Array.from({ length: 16 }, (_, i) => i));
-  assert.equal([...first[1]!], [0, 2, 4, 6, 8, 10, 12, 14, 1, 5, 9, 13, 3, 7, 11, 15], 'Y plane, then U, then V');
-  assert.is(packed.chunks(new Uint8Array(16)), first, 'repacked into the same memory every frame');
+test('chunks: the marker and the frame, in one list reused for every frame', () => {
+  const chunks = y4mChunks();
+  const a = new Uint8Array(4), b = new Uint8Array(4);
+  const first = chunks(a);
+  assert.equal(first, [FRAME_MARKER, a]);
+  assert.is(chunks(b), first, 'the same list');
+  assert.is(first[1], b);
 });
 
-// What ffmpeg must turn the file back into, to get the written bytes back (YV12 has no ffmpeg pixel
-// format: its planes come back in I420 order).
+/** A camera-format frame's planes in Y4M's order (Y, U, V), rearranged in plain JavaScript. */
+function y4mPlanesOf(format: FormatName, frame: Uint8Array, width: number, height: number): Uint8Array {
+  const luma = width * height;
+  const pick = (from: number, step: number, count: number) => Uint8Array.from({ length: count }, (_, i) => frame[from + i * step]!);
+  switch (format) {
+    case 'yuyv': return Buffer.concat([pick(0, 2, luma), pick(1, 4, luma / 2), pick(3, 4, luma / 2)]);
+    case 'uyvy': return Buffer.concat([pick(1, 2, luma), pick(0, 4, luma / 2), pick(2, 4, luma / 2)]);
+    case 'nv12': return Buffer.concat([frame.subarray(0, luma), pick(luma, 2, luma / 4), pick(luma + 1, 2, luma / 4)]);
+    case 'yv12': return Buffer.concat([frame.subarray(0, luma), frame.subarray(luma + luma / 4), frame.subarray(luma, luma + luma / 4)]);
+    default: return frame; // i420 and gray are Y4M's order already
+  }
+}
+
+test('a recording converts straight to Y4M\'s layout: the camera format\'s frame, planes in Y, U, V order (WASM and reference)', () => {
+  for (const format of ['yuyv', 'uyvy', 'i420', 'yv12', 'nv12', 'gray'] as const) {
+    for (const input of ['rgba', 'bgr24', 'yuyv', 'nv12', 'i420'] as const) {
+      for (const [width, height] of [[34, 6], [2, 2], [640, 480]] as const) {
+        for (const mirror of [false, true]) {
+          const options = { width, height, input, format, mirror, flipY: mirror };
+          const camera = createConverter(options);
+          fillNoise(camera.input, width + height + input.length);
+          const expected = y4mPlanesOf(format, Uint8Array.from(camera.convert()), width, height);
+          for (const engine of ['wasm', 'js'] as const) {
+            const recording = new Converter({ ...options, engine }, undefined, y4mLayout(format));
+            assert.is(recording.layout.sizeImage, camera.layout.sizeImage);
+            sameBytes(recording.convert(camera.input), expected, `${input} → ${format} ${width}×${height}${mirror ? ' mirrored, flipped' : ''} (${engine})`);
+          }
+        }
+      }
+    }
+  }
+});
+
+// What ffmpeg must turn the file back into, to get the camera format's bytes back (YV12 has no ffmpeg
+// pixel format: its planes come back in I420 order).
 const BACK: Partial<Record<FormatName, string>> = { yuyv: 'yuyv422', uyvy: 'uyvy422', i420: 'yuv420p', nv12: 'nv12', gray: 'gray' };
 
 if (has('ffmpeg') && has('ffprobe')) {
-  // 34 pixels: two 16-pixel blocks and a tail, for the WASM repacking of yuyv, uyvy and nv12.
+  // 34 pixels: two 16-pixel blocks and a tail.
   for (const [W, H] of [[64, 48], [34, 6], [2, 2]] as const) for (const [format, pixFmt] of Object.entries(BACK) as [FormatName, string][]) {
-    test(`${format}: ffprobe sees ${W}×${H} at 30 fps and 3 frames; ffmpeg gives back the exact bytes`, () => {
+    test(`${format}: a Streamer's recording — ffprobe sees ${W}×${H} at 30 fps; ffmpeg gives back the exact frames`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'loopcam-y4m-'));
       try {
         const file = join(dir, 'out.y4m');
         const c = createConverter({ width: W, height: H, format });
-        const sink = new Y4mSink(file, { format, width: W, height: H, fps: 30, range: 'limited' });
-        const written: Uint8Array[] = [];
+        const cam = new Streamer({ width: W, height: H, fps: 30, format, sink: { type: 'y4m', path: file } });
+        const sent: Buffer[] = [];
         for (let i = 0; i < 3; i++) {
-          fillNoise(c.input, 50 + i);
-          const frame = c.convert();
-          written.push(Uint8Array.from(frame));
-          sink.write(frame);
+          fillNoise(cam.frame, 50 + i);
+          sent.push(Buffer.from(c.convert(cam.frame)));
+          cam.commit();
+          if (i === 0) await cam.start();
+          await cam.nextFrame(); // written
         }
-        sink.close();
-        const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', file], { encoding: 'utf8' }));
+        await cam.stop();
+        const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' }));
         const s = probe.streams[0];
-        assert.equal([s.width, s.height, s.r_frame_rate, Number(s.nb_read_frames)], [W, H, '30/1', 3]);
+        assert.equal([s.width, s.height, s.r_frame_rate], [W, H, '30/1']);
         const raw = join(dir, 'back.raw');
         execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', pixFmt, '-y', raw]);
         const back = readFileSync(raw);
-        sameBytes(back, Buffer.concat(written), `${format} through Y4M and ffmpeg`);
+        const size = c.layout.sizeImage;
+        assert.ok(back.length % size === 0 && back.length >= 3 * size, `${back.length} bytes`);
+        // Each frame stays on show until the next: the file holds the three in order, each once or more.
+        const shown: number[] = [];
+        for (let at = 0; at < back.length; at += size) {
+          const i = sent.findIndex((f) => f.equals(back.subarray(at, at + size)));
+          assert.ok(i >= 0, `${format}: frame at byte ${at} is none of the frames sent`);
+          if (shown[shown.length - 1] !== i) shown.push(i);
+        }
+        assert.equal(shown, [0, 1, 2]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -3,7 +3,7 @@
  * output frame; `convert()` turns the first into the second with no allocation.
  */
 import { ArgumentRangeError, ArgumentTypeError, LoopcamError } from '../errors.js';
-import { describeFrame, frameLayout, inputRowBytes, type FrameLayout } from '../formats.js';
+import { describeFrame, frameLayout, inputRowBytes, type FrameLayout, type LayoutName } from '../formats.js';
 import { JsEngine } from './js-engine.js';
 import { PATTERNS, type Pattern } from './patterns.js';
 import { FITS, fitRects, type Fit, type Rect } from '../sources/fit.js';
@@ -40,9 +40,13 @@ export class Converter implements Disposable {
   readonly layout: FrameLayout;
   #frames: EngineFrames | undefined;
 
-  /** @param memory (internal) a WASM memory shared with others, for the Streamer: then `target()` works. */
-  constructor(options: ConverterOptions, memory?: WasmMemory) {
-    this.spec = resolveSpec(options);
+  /**
+   * @param memory (internal) a WASM memory shared with others, for the Streamer: then `target()` works.
+   * @param layout (internal) what to write instead of the format's own layout: a Y4M recording's (`y4mLayout`).
+   */
+  constructor(options: ConverterOptions, memory?: WasmMemory, layout?: LayoutName) {
+    const spec = resolveSpec(options);
+    this.spec = layout === undefined ? spec : Object.freeze({ ...spec, format: layout });
     this.engine = oneOf('engine', options.engine, ENGINES, 'wasm');
     this.layout = frameLayout(this.spec.format, this.spec.width, this.spec.height);
     this.#frames = this.engine === 'wasm' ? new WasmEngine(this.spec, this.layout, memory) : new JsEngine(this.spec, this.layout);

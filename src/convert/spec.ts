@@ -5,7 +5,7 @@
 import { MATRICES, RANGES, type Matrix, type Range } from '../colour.js';
 import {
   blockSize, canConvert, FORMAT_NAMES, FORMATS, INPUT_NAMES, inputBlockSize, inputRowBytes, inputStrideProblem, yuvInputFormat,
-  type FormatName, type InputName,
+  type FormatName, type InputName, type LayoutName,
 } from '../formats.js';
 import { ArgumentTypeError, ArgumentRangeError } from '../errors.js';
 
@@ -51,7 +51,8 @@ export interface FrameSpec {
   readonly width: number;
   readonly height: number;
   readonly input: InputName;
-  readonly format: FormatName;
+  /** The camera format; inside a Y4M recording's Streamer, the layout it is written in (`y4mLayout`). */
+  readonly format: LayoutName;
   readonly matrix: Matrix;
   readonly range: Range;
   readonly inputStride: number;
@@ -80,7 +81,7 @@ export function dimension(name: 'width' | 'height', value: unknown): number {
   return value;
 }
 
-export function resolveSpec(options: ConverterOptions): FrameSpec {
+export function resolveSpec(options: ConverterOptions): FrameSpec & { readonly format: FormatName } {
   if (options === null || typeof options !== 'object') {
     throw new ArgumentTypeError(`converter options must be an object like { width: 1280, height: 720 }; got ${describe(options)}`);
   }

@@ -3,7 +3,7 @@
  * room for the kernels' over-read), the output frame and scratch rows, laid out once.
  */
 import { coefficients } from '../colour.js';
-import { FORMATS, INPUTS, inputFrameBytes, yuvInputFormat, yuvInputPlanes, type FrameLayout, type PixelInput, type PlaneLayout } from '../formats.js';
+import { FORMATS, INPUTS, inputFrameBytes, LAYOUTS, yuvInputFormat, yuvInputPlanes, type FrameLayout, type PixelInput, type PlaneLayout } from '../formats.js';
 import type { EngineFrames } from './converter.js';
 import { PATTERNS, type Pattern } from './patterns.js';
 import type { Rect } from '../sources/fit.js';
@@ -55,7 +55,7 @@ export class WasmEngine implements EngineFrames {
       const plane = planes.find((p) => p.unit[0] === first);
       return plane ? base + plane.offset : 0;
     };
-    const kernel = wasm.constant(`KERNEL_${FORMATS[spec.format].kernel.toUpperCase()}`);
+    const kernel = wasm.constant(`KERNEL_${LAYOUTS[spec.format].kernel.toUpperCase()}`);
     const flags = (spec.mirror ? wasm.constant('FLAG_MIRROR') : 0) | (spec.flipY ? wasm.constant('FLAG_FLIP_Y') : 0);
     // Plane offsets from the output's start (0 for a plane the format lacks).
     const [o0, o1, o2] = [layout.planes[0]!.offset, planeAt(layout.planes, 0, 'U'), planeAt(layout.planes, 0, 'V')];

@@ -22,9 +22,6 @@ export interface LoopcamExports {
   drawImage(src: number, sstride: number, sx: number, sy: number, sw: number, sh: number, dst: number, dstride: number,
     width: number, height: number, dx: number, dy: number, dw: number, dh: number, background: number): void;
   renderPattern(kind: number, dst: number, width: number, height: number, stride: number, frame: number, millis: number): void;
-  packed422ToPlanar(src: number, y: number, u: number, v: number, pixels: number, uyvy: number): void;
-  deinterleavePairs(src: number, u: number, v: number, pairs: number): void;
-  copyBytes(dst: number, src: number, bytes: number): void;
   readonly COLOUR_BYTES: WebAssembly.Global;
   readonly INPUT_OVERREAD: WebAssembly.Global;
   readonly [constant: `KERNEL_${string}` | `PATTERN_${string}` | `INPUT_${string}` | `FLAG_${string}`]: WebAssembly.Global;

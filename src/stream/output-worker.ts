@@ -68,8 +68,8 @@ function fail(stream: Stream, error: unknown): void {
 async function add(m: AddStream): Promise<void> {
   const block = new StreamBlock(m.block);
   try {
-    const { threadWriter } = (await import(m.plan.module)) as { threadWriter: (data: unknown, memory: WebAssembly.Memory) => FrameWriter };
-    const writer = threadWriter(m.plan.data, m.memory);
+    const { threadWriter } = (await import(m.plan.module)) as { threadWriter: (data: unknown) => FrameWriter };
+    const writer = threadWriter(m.plan.data);
     const memory = new WasmMemory(m.memory);
     const slots = m.slots.map((at) => memory.view(at, m.frameBytes));
     const placeholder = m.placeholderAt ? memory.view(m.placeholderAt, m.frameBytes) : undefined;

@@ -6,13 +6,13 @@
  */
 import type { Matrix, Range } from '../colour.js';
 import { referenceConvert } from '../convert/reference.js';
-import { resolveSpec } from '../convert/spec.js';
-import { blockSize, frameLayout, type FormatName } from '../formats.js';
+import type { FrameSpec } from '../convert/spec.js';
+import { blockSize, frameLayout, type LayoutName } from '../formats.js';
 
-export function placeholderFrame(format: FormatName, width: number, height: number, rgb: readonly [number, number, number],
+export function placeholderFrame(format: LayoutName, width: number, height: number, rgb: readonly [number, number, number],
   matrix: Matrix, range: Range, into?: Uint8Array): Uint8Array {
   const [bw, bh] = blockSize(format);
-  const block = resolveSpec({ width: bw, height: bh, input: 'rgba', format, matrix, range });
+  const block: FrameSpec = { width: bw, height: bh, input: 'rgba', format, matrix, range, inputStride: bw * 4, mirror: false, flipY: false };
   const pixels = new Uint8Array(bw * bh * 4);
   for (let i = 0; i < bw * bh; i++) pixels.set([rgb[0], rgb[1], rgb[2], 255], i * 4);
   const small = new Uint8Array(frameLayout(format, bw, bh).sizeImage);

@@ -8,11 +8,10 @@ import { closeSync, ftruncateSync, openSync, writeSync, writevSync } from 'node:
 import { fileError } from '../os-errors.js';
 import { sleepSync } from '../sleep.js';
 import type { Range } from '../colour.js';
-import type { WasmMemory } from '../convert/wasm-module.js';
-import type { FormatName } from '../formats.js';
+import { frameLayout, type FormatName } from '../formats.js';
 import type { OutputDevice, SharedOutput } from '../v4l2/output.js';
 import type { SharedCamera } from '../pipewire/camera.js';
-import { FRAME_MARKER, Y4mPlanes, y4mHeader } from './y4m.js';
+import { FRAME_MARKER, y4mChunks, y4mHeader, y4mLayout } from './y4m.js';
 
 /**
  * Where a Streamer's frames go. A sink of your own runs on the main thread, paced by the Streamer's
@@ -37,13 +36,13 @@ export interface Sink {
   ready?(): Promise<void>;
   /**
    * How another thread can write this sink: a module to import there and plain data for its
-   * `threadWriter(data, memory)`. Without it the sink runs on the main thread.
+   * `threadWriter(data)`. Without it the sink runs on the main thread.
    */
   readonly threadPlan?: ThreadPlan;
 }
 
 export interface ThreadPlan {
-  /** A module URL that exports `threadWriter(data, memory): FrameWriter`. */
+  /** A module URL that exports `threadWriter(data): FrameWriter`. */
   readonly module: string;
   /** Structured-cloneable; file descriptors stay owned (and closed) by the main thread. */
   readonly data: ThreadSinkData;
@@ -52,7 +51,7 @@ export interface ThreadPlan {
 export type ThreadSinkData =
   | { kind: 'null' }
   | { kind: 'raw'; fd: number; name: string }
-  | { kind: 'y4m'; fd: number; name: string; headerBytes: number; format: FormatName; width: number; height: number; planarAt: number }
+  | { kind: 'y4m'; fd: number; name: string; headerBytes: number; frameBytes: number }
   | { kind: 'device'; output: SharedOutput }
   | { kind: 'pipewire'; camera: SharedCamera };
 
@@ -157,21 +156,22 @@ export class RawSink implements Sink {
 }
 
 /**
- * Y4M frames into an open file that holds only whole frames: when a write fails (a full disk, an I/O
- * error) the partial frame is cut off again and the error says how many frames the file keeps.
+ * Y4M frames (each `frameBytes`, in `y4mLayout`) into an open file that holds only whole frames: when a
+ * write fails (a full disk, an I/O error) the partial frame is cut off again and the error says how many
+ * frames the file keeps.
  */
-export function y4mWriter(fd: number, name: string, headerBytes: number, planes: Y4mPlanes): { write(frame: Uint8Array): void } {
-  const frameBytes = FRAME_MARKER.length + planes.frameBytes;
+export function y4mWriter(fd: number, name: string, headerBytes: number, frameBytes: number): { write(frame: Uint8Array): void } {
+  const chunks = y4mChunks();
   let frames = 0;
   return {
     write(frame) {
       try {
-        writeAll(fd, planes.chunks(frame));
+        writeAll(fd, chunks(frame));
         frames++;
       } catch (error) {
         let kept = `${name} keeps the ${frames} whole frame${frames === 1 ? '' : 's'} written before`;
         try {
-          ftruncateSync(fd, headerBytes + frames * frameBytes);
+          ftruncateSync(fd, headerBytes + frames * (FRAME_MARKER.length + frameBytes));
         } catch {
           kept = `${name} may end in a partial frame after ${frames} whole frames`; // a pipe or FIFO: nothing to cut
         }
@@ -181,17 +181,16 @@ export function y4mWriter(fd: number, name: string, headerBytes: number, planes:
   };
 }
 
+/** A Y4M recording. Its frames come in `y4mLayout(shape.format)`: the Streamer converts to that layout. */
 export class Y4mSink implements Sink {
   readonly #fd: number;
   readonly #writer: { write(frame: Uint8Array): void };
   readonly threadPlan: ThreadPlan;
   #closed = false;
 
-  /** `memory`: the stream's, when its frames are views of it (then they are repacked where they are). */
-  constructor(readonly name: string, shape: StreamShape, memory?: WasmMemory) {
+  constructor(readonly name: string, shape: StreamShape) {
     const header = Buffer.from(y4mHeader(shape.format, shape.width, shape.height, shape.fps, shape.range)); // refuses RGB first
-    const { format, width, height } = shape;
-    const planes = new Y4mPlanes(format, width, height, memory);
+    const frameBytes = frameLayout(y4mLayout(shape.format), shape.width, shape.height).sizeImage;
     try {
       this.#fd = openSync(name, 'w');
     } catch (error) {
@@ -203,8 +202,8 @@ export class Y4mSink implements Sink {
       closeSync(this.#fd);
       throw fileError(name, `writing ${name} failed`, error, { writing: true });
     }
-    this.#writer = y4mWriter(this.#fd, name, header.length, planes);
-    this.threadPlan = { module: WRITERS, data: { kind: 'y4m', fd: this.#fd, name, headerBytes: header.length, format, width, height, planarAt: planes.planarAt } };
+    this.#writer = y4mWriter(this.#fd, name, header.length, frameBytes);
+    this.threadPlan = { module: WRITERS, data: { kind: 'y4m', fd: this.#fd, name, headerBytes: header.length, frameBytes } };
   }
 
   write(frame: Uint8Array): void {

@@ -15,10 +15,10 @@
 import { EventEmitter } from 'node:events';
 import type { Matrix, Range } from '../colour.js';
 import { Converter, type Pattern, type Pixels } from '../convert/converter.js';
-import { describe } from '../convert/spec.js';
+import { describe, resolveSpec } from '../convert/spec.js';
 import { WasmMemory } from '../convert/wasm-module.js';
 import { ArgumentRangeError, ArgumentTypeError, LoopcamError } from '../errors.js';
-import type { FormatName, InputName } from '../formats.js';
+import type { FormatName, InputName, LayoutName } from '../formats.js';
 import type { Fit } from '../sources/fit.js';
 import type { DecodedImage } from '../sources/image.js';
 import type { Source, SourceTarget } from '../sources/source.js';
@@ -31,6 +31,7 @@ import { checkLabel, PipeWireSink } from '../pipewire/sink.js';
 import { placeholderFrame } from './placeholder.js';
 import type { StreamStats } from './stats.js';
 import { Ticker } from './ticker.js';
+import { y4mLayout } from './y4m.js';
 
 export type SinkOption =
   | { type: 'device'; device?: string | number }
@@ -101,6 +102,9 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   readonly options: Readonly<StreamerOptions>;
   readonly fps: number;
   #converter: Converter;
+  /** The format the camera carries, and the layout the converters write: its own, or a Y4M recording's. */
+  readonly #format: FormatName;
+  readonly #writes: LayoutName;
   /** One converter per input held so far (useInput switches between them without allocating again). */
   readonly #converters = new Map<InputName, Converter>();
   /** WASM memory shared by the converters, the output slots and the output thread. */
@@ -143,11 +147,16 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     }
     this.options = options;
     this.fps = fps;
-    const converter = new Converter({
+    const converterOptions = {
       width: options.width, height: options.height, input: options.input, format: options.format, matrix: options.matrix, range: options.range,
       mirror: options.mirror, flipY: options.flipY,
-    }, this.#memory);
-    // The converter's own output (warmed up already) is the producer's first slot.
+    };
+    this.#format = resolveSpec(converterOptions).format;
+    // A recording is converted straight into Y4M's planar layout: no repacking pass per frame.
+    const chosen = options.sink;
+    this.#writes = chosen && !('write' in chosen) && chosen.type === 'y4m' ? y4mLayout(this.#format) : this.#format;
+    const converter = new Converter(converterOptions, this.#memory, this.#writes);
+    // The converter's own output is the producer's first slot.
     const bytes = converter.layout.sizeImage;
     this.#slots = [this.#memory.alloc(bytes), converter.outputAddress, this.#memory.alloc(bytes)];
     this.#converter = converter;
@@ -236,8 +245,8 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     if (old.spec.input === input) return;
     let next = this.#converters.get(input);
     if (!next) {
-      const { width, height, format, matrix, range, mirror, flipY } = old.spec;
-      next = new Converter({ width, height, input, format, matrix, range, mirror, flipY }, this.#memory);
+      const { width, height, matrix, range, mirror, flipY } = old.spec;
+      next = new Converter({ width, height, input, format: this.#format, matrix, range, mirror, flipY }, this.#memory, this.#writes);
       this.#converters.set(input, next);
     }
     next.target(this.#slots[this.#writing]!);
@@ -290,6 +299,9 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
         if (this.#fresh() && this.#state === 'running') await this.nextFrame(); // the last frame reaches the sink first
         await this.stop();
       }
+    } catch (error) {
+      controller.abort(); // a play that failed (to start, say) leaves no source running
+      throw error;
     } finally {
       options.signal?.removeEventListener('abort', abort);
       if (this.#playing === controller) this.#playing = undefined;
@@ -349,7 +361,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       get width() { return spec().width; },
       get height() { return spec().height; },
       get fps() { return cam.fps; },
-      get format() { return spec().format; },
+      get format() { return cam.#format; },
       get range() { return spec().range; },
       get input() { return spec().input; },
       get frame() { return cam.frame; },
@@ -383,8 +395,8 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   }
 
   #drawPlaceholder(at: number): void {
-    const { format, width, height, matrix, range } = this.#converter.spec;
-    placeholderFrame(format, width, height, this.options.placeholder ?? [0, 0, 0], matrix, range, this.#memory.view(at, this.#converter.layout.sizeImage));
+    const { width, height, matrix, range } = this.#converter.spec;
+    placeholderFrame(this.#writes, width, height, this.options.placeholder ?? [0, 0, 0], matrix, range, this.#memory.view(at, this.#converter.layout.sizeImage));
   }
 
   /** A camera (a device or a PipeWire node: it holds its last frame at the content's end), a file, or the user's sink. */
@@ -470,13 +482,13 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     const o = this.options;
     const sink = o.sink ?? { type: 'device' };
     const { width, height } = this.#converter.spec;
-    const shape = { format: this.#converter.spec.format, width, height, fps: this.fps, range: this.#converter.spec.range };
+    const shape = { format: this.#format, width, height, fps: this.fps, range: this.#converter.spec.range };
     if ('write' in sink) return sink;
     switch (sink.type) {
       case 'device':
         return new DeviceSink(openOutput({ device: sink.device ?? o.device, width, height, format: shape.format, fps: this.fps, matrix: o.matrix, range: o.range }));
       case 'y4m':
-        return new Y4mSink(sink.path, shape, this.#memory);
+        return new Y4mSink(sink.path, shape);
       case 'raw':
         return new RawSink(sink.fd ?? 1, sink.fd === undefined || sink.fd === 1 ? 'stdout' : `fd ${sink.fd}`);
       case 'null':
