@@ -240,7 +240,7 @@ test('doctor: findings with fixes; exit 1 exactly when one blocks streaming', ()
   const r = cli(['bench', '--stream', '--seconds', '0.5', '--size', '64x48', '--fps', '30', '--json']);
   assert.is(r.status, 0, r.stderr.toString());
   const result = JSON.parse(r.stdout.toString().trim().split('\n')[0]!);
-  for (const key of ['cpuPercent', 'framesOut', 'late', 'dropped', 'latenessP50Ms', 'latenessP99Ms', 'driftMs', 'ffmpegCpuPercent', 'xFfmpeg', 'threads', 'blockMs', 'outputThread']) {
+  for (const key of ['cpuPercent', 'framesOut', 'late', 'dropped', 'latenessP50Ms', 'latenessP99Ms', 'driftMs', 'ffmpegCpuPercent', 'xFfmpeg', 'copyCpuPercent', 'xCopy', 'threads', 'blockMs', 'outputThread']) {
     assert.ok(key in result, key);
   }
   assert.ok(result.framesOut >= 10, `${result.framesOut} frames in 0.5 s at 30 fps`);

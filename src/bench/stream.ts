@@ -3,7 +3,8 @@
  * and written every frame, the whole job — for N seconds per size and rate, to the null sink, Y4M
  * framing into /dev/null, or real devices, and runs ffmpeg on the same job in the same run as the
  * yardstick (rawvideo RGBA at the same size and rate, -re, converted to the same format, written to
- * /dev/null raw or as Y4M). CPU is process CPU time over wall time, in % of one core, and per thread.
+ * /dev/null raw or as Y4M). The floor is measured in the same run too: one plain copy of each RGBA
+ * frame, paced the same way. CPU is process CPU time over wall time, in % of one core, and per thread.
  * `--block MS` busies the producer's thread MS of every second, as a heavy producer (a model, a decode) does.
  */
 import { spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ import { listDevices } from '../v4l2/devices.js';
 import { nodeName } from '../pipewire/sink.js';
 import { SPA_VIDEO_FORMATS } from '../pipewire/pod.js';
 import { LoopcamError } from '../errors.js';
+import { WasmMemory } from '../convert/wasm-module.js';
 import { ffmpegCpuPercent } from './ffmpeg-cpu.js';
 import { threadPercents, threadTimes } from './proc-cpu.js';
 import { outputThreadScheduling } from '../stream/output-thread.js';
@@ -48,6 +50,10 @@ export interface StreamBenchResult {
   ffmpegCpuPercent: number | null;
   /** cpuPercent / ffmpegCpuPercent */
   xFfmpeg: number | null;
+  /** The floor: one plain copy of each camera's RGBA frame per frame, paced the same way. */
+  copyCpuPercent: number;
+  /** cpuPercent / copyCpuPercent */
+  xCopy: number;
   /** --sink pipewire: the null sink's CPU in the same run, and how much more PipeWire costs. */
   nullCpuPercent?: number;
   overNullPercent?: number;
@@ -146,6 +152,40 @@ async function streamOurs(width: number, height: number, fps: number, seconds: n
   };
 }
 
+/** Longest the copy floor is measured: a rate, steady within seconds. */
+const COPY_SECONDS = 10;
+
+/**
+ * The floor under any pipeline: each output frame, one plain copy of each camera's RGBA frame into WASM
+ * memory (what `send()` does before it converts), paced at the same rate on this thread, for up to
+ * COPY_SECONDS. Its CPU in % of one core.
+ */
+async function copyFloor(width: number, height: number, fps: number, seconds: number, cameras: number): Promise<number> {
+  const bytes = width * height * 4;
+  const memory = new WasmMemory();
+  const pairs = Array.from({ length: cameras }, () => {
+    const from = memory.alloc(bytes), to = memory.alloc(bytes);
+    return [from, to] as const;
+  });
+  const copies = pairs.map(([from, to]) => {
+    const source = memory.view(from, bytes), target = memory.view(to, bytes);
+    for (let i = 0; i < bytes; i += 4096) source[i] = i >> 12; // every page real, as a drawn frame's
+    target.fill(1);
+    return () => target.set(source);
+  });
+  const period = 1000 / fps;
+  const span = Math.min(seconds, COPY_SECONDS) * 1000;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let n = 0; n * period < span; n++) {
+    const wait = start + n * period - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    for (const copy of copies) copy();
+  }
+  const used = process.cpuUsage(cpu);
+  return ((used.user + used.system) / 1000 / (performance.now() - start)) * 100;
+}
+
 /**
  * ffmpeg on one camera's job (raw to /dev/null, or Y4M for the y4m sink), once, its CPU × cameras: N
  * ffmpegs at once would share this machine's two cores and measure the contention, not the job.
@@ -197,8 +237,8 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
   if (sink === 'pipewire') devices = devices.map((_, i) => `loopcam bench ${i + 1}`);
   if (!values.json) {
     out(`loopcam streaming benchmark · moving pattern, rgba → yuyv, ${cameras} camera(s) → ${sink}${blockMs ? ` · producer busy ${blockMs} ms of every second` : ''} · ${seconds} s per case · CPU in % of one core` +
-      (cameras > 1 ? ` · ffmpeg: one camera's job × ${cameras}` : ''));
-    out('size        fps  loopcam CPU  ffmpeg CPU  ×ffmpeg  frames  late  dropped  p50 ms  p99 ms  drift ms');
+      (cameras > 1 ? ` · ffmpeg: one camera's job × ${cameras}` : '') + ' · copy: one plain copy of each RGBA frame, paced the same (the floor)');
+    out('size        fps  loopcam CPU  ffmpeg CPU  ×ffmpeg  copy CPU  ×copy  frames  late  dropped  p50 ms  p99 ms  drift ms');
   }
   for (const [width, height] of sizes) {
     for (const fps of rates) {
@@ -211,15 +251,17 @@ export async function runStreamBench(argv: string[], out: (line: string) => void
           'so this run measured no real reader: check that gst-launch-1.0 and GStreamer\'s pipewiresrc (gstreamer1.0-pipewire) are installed and reach this PipeWire (loopcam doctor)');
       }
       const ffmpegCpuPercent = await ffmpegYardstick(width, height, fps, seconds, 'yuyv', sink as BenchSink, cameras);
+      const copyCpuPercent = await copyFloor(width, height, fps, seconds, cameras);
       const r: StreamBenchResult = {
         width, height, fps, cameras, sink, seconds, blockMs, ...ours, ffmpegCpuPercent,
         xFfmpeg: ffmpegCpuPercent ? ours.cpuPercent / ffmpegCpuPercent : null,
+        copyCpuPercent, xCopy: ours.cpuPercent / copyCpuPercent,
         ...(nullSink ? { nullCpuPercent: nullSink.cpuPercent, overNullPercent: ours.cpuPercent - nullSink.cpuPercent } : {}),
       };
       if (values.json) out(JSON.stringify(r));
       else {
         out(`${`${width}×${height}`.padEnd(10)}  ${String(fps).padStart(3)}  ${r.cpuPercent.toFixed(1).padStart(9)} %  ${(ffmpegCpuPercent === null ? 'n/a' : `${ffmpegCpuPercent.toFixed(1)} %`).padStart(10)}` +
-          `  ${(r.xFfmpeg === null ? 'n/a' : `${r.xFfmpeg.toFixed(2)}×`).padStart(7)}  ${String(r.framesOut).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.dropped).padStart(7)}` +
+          `  ${(r.xFfmpeg === null ? 'n/a' : `${r.xFfmpeg.toFixed(2)}×`).padStart(7)}  ${`${r.copyCpuPercent.toFixed(1)} %`.padStart(8)}  ${`${r.xCopy.toFixed(1)}×`.padStart(5)}  ${String(r.framesOut).padStart(6)}  ${String(r.late).padStart(4)}  ${String(r.dropped).padStart(7)}` +
           `  ${r.latenessP50Ms.toFixed(2).padStart(6)}  ${r.latenessP99Ms.toFixed(2).padStart(6)}  ${r.driftMs.toFixed(2).padStart(8)}`);
         if (r.overNullPercent !== undefined) out(`            the null sink in this run: ${r.nullCpuPercent!.toFixed(1)} % · PipeWire (one reader attached) costs ${r.overNullPercent.toFixed(1)} % of a core more · the reader got ${r.framesRead!.join(', ')} frames`);
         const threads = Object.entries(r.threads).map(([name, p]) => `${name} ${p.toFixed(1)} %`).join(', ');
