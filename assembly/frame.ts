@@ -3,7 +3,7 @@
 // the row that is a whole number of 16-pixel blocks, and finishes the rest (libyuv's "Any" scheme): one
 // more block written to a scratch tail, of which only the real pixels are copied out. No pixel maths here.
 import { rowGray, rowI420, rowI422, rowNV12, rowRGB, rowUYVY, rowYUYV } from './rows';
-import { rowAt, scratchRow } from './scratch';
+import { copyTail422, rowAt, scratchRow, TAIL_U, TAIL_V } from './scratch';
 import { reverse4 } from './shuffle';
 import { unpackGray, unpackRGB24 } from './unpack';
 
@@ -89,10 +89,8 @@ export function convertFrame(
       const u = d1 + r * (w >> 1), v = d2 + r * (w >> 1);
       rowI422(s0, yRow, u, v, full, k);
       if (rem) {
-        rowI422(s0 + (done << 2), tail, tail + 16, tail + 24, 16, k);
-        memory.copy(yRow + done, tail, rem);
-        memory.copy(u + (done >> 1), tail + 16, rem >> 1);
-        memory.copy(v + (done >> 1), tail + 24, rem >> 1);
+        rowI422(s0 + (done << 2), tail, tail + TAIL_U, tail + TAIL_V, 16, k);
+        copyTail422(tail, yRow, u, v, done, rem);
       }
     } else if (kernel == KERNEL_I420) {
       const y0 = d0 + r * w, y1 = y0 + w;

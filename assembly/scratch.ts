@@ -27,3 +27,14 @@ export function scratchBytes(width: i32): usize {
 @inline export function rowAt(plane: usize, stride: i32, rows: i32, y: i32, flip: bool): usize {
   return plane + <usize>(flip ? rows - 1 - y : y) * <usize>stride;
 }
+
+/** Where a planar 4:2:2 tail block puts its U and V (16 luma bytes at the tail's start). */
+export const TAIL_U: usize = 16;
+export const TAIL_V: usize = 24;
+
+/** Copies the real `rem` pixels of a planar 4:2:2 tail block out to the row's planes, from pixel `done`. */
+@inline export function copyTail422(tail: usize, dy: usize, du: usize, dv: usize, done: usize, rem: usize): void {
+  memory.copy(dy + done, tail, rem);
+  memory.copy(du + (done >> 1), tail + TAIL_U, rem >> 1);
+  memory.copy(dv + (done >> 1), tail + TAIL_V, rem >> 1);
+}

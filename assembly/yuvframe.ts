@@ -4,7 +4,7 @@
 // reversed copy of each source row in scratch (or, where the output is the source rearranged, writes the
 // reversed row straight out). Row tails as in frame.ts: one more block into scratch, the real part copied.
 import { FLAG_FLIP_Y, FLAG_MIRROR, KERNEL_GRAY, KERNEL_I420, KERNEL_I422, KERNEL_NV12, KERNEL_UYVY, KERNEL_YUYV } from './frame';
-import { MASK_AT, rowAt, scratchRow } from './scratch';
+import { copyTail422, MASK_AT, rowAt, scratchRow, TAIL_U, TAIL_V } from './scratch';
 import { mirrorRow, REVERSE_1, REVERSE_2, setMirrorMask422 } from './shuffle';
 import { rowDeinterleave, rowInterleave, rowPackedLuma, rowPackedTo420, rowPackedToPlanar, rowPlanarTo422, rowSwapBytes } from './yuvrows';
 
@@ -86,10 +86,8 @@ function fromPacked(
       const dy = d0 + <usize>y * w, du = d1 + <usize>y * cw, dv = d2 + <usize>y * cw;
       rowPackedToPlanar(s, dy, du, dv, full, uyvyIn);
       if (rem) {
-        rowPackedToPlanar(s + (done << 1), tail, tail + 16, tail + 24, 16, uyvyIn);
-        memory.copy(dy + done, tail, rem);
-        memory.copy(du + (done >> 1), tail + 16, rem >> 1);
-        memory.copy(dv + (done >> 1), tail + 24, rem >> 1);
+        rowPackedToPlanar(s + (done << 1), tail, tail + TAIL_U, tail + TAIL_V, 16, uyvyIn);
+        copyTail422(tail, dy, du, dv, done, rem);
       }
     }
     return;
