@@ -4,7 +4,6 @@
  * complete), and a one-line live status on a terminal.
  */
 import type { EventEmitter } from 'node:events';
-import { isatty } from 'node:tty';
 import type { InputName } from '../formats.js';
 import type { Source } from '../sources/source.js';
 import { Streamer, type SinkOption } from '../stream/streamer.js';
@@ -62,8 +61,7 @@ export async function runStream(c: Common, source: Source, options: RunOptions =
   }
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // isatty, not process.stderr.isTTY: making process.stderr costs ≈ 2 ms of start-up where nothing is shown.
-  const status = isatty(2) ? liveStatus(cam, c, source) : undefined;
+  const status = liveStatus(cam, c, source);
   try {
     try {
       await cam.play(source, { end: c.output !== undefined || options.exitAtEnd ? 'stop' : 'hold' });
@@ -75,10 +73,7 @@ export async function runStream(c: Common, source: Source, options: RunOptions =
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    if (status) {
-      status.stop();
-      process.stderr.write('\n');
-    }
+    status.stop();
   }
   if (failure) throw failure;
   return cam.stats;
@@ -86,7 +81,9 @@ export async function runStream(c: Common, source: Source, options: RunOptions =
 
 /**
  * "1280×720 yuyv → /dev/video0 · 30.0 fps · 90 frames · late 0 · dropped 0 · CPU 2.1 %", redrawn every
- * second; "reconnecting…" while a live source is down.
+ * second on a terminal; "reconnecting…" while a live source is down. Whether stderr is a terminal is
+ * asked at the first redraw: making process.stderr (or loading node:tty) costs ≈ 2–3 ms of start-up, which
+ * a run shorter than a second would pay for nothing.
  */
 function liveStatus(cam: Streamer, c: Common, source: Source): { stop(): void } {
   let cpu = process.cpuUsage();
@@ -98,7 +95,10 @@ function liveStatus(cam: Streamer, c: Common, source: Source): { stop(): void } 
   events.on?.('lost', lost);
   events.on?.('restored', restored);
   const target = c.output === undefined ? (c.device ?? 'device') : c.output === '-' ? 'stdout' : c.output;
+  let shown = false;
   const timer = setInterval(() => {
+    if (!shown && !process.stderr.isTTY) return stop();
+    shown = true;
     const now = performance.now();
     const used = process.cpuUsage(cpu);
     const percent = ((used.user + used.system) / 1000 / (now - wall)) * 100;
@@ -107,11 +107,16 @@ function liveStatus(cam: Streamer, c: Common, source: Source): { stop(): void } 
     const s = cam.stats;
     process.stderr.write(`\r${c.width}×${c.height} ${c.format} → ${target} · ${s.fps.toFixed(1)} fps · ${s.framesOut} frames · late ${s.late} · dropped ${s.dropped} · CPU ${percent.toFixed(1)} %${down ? ` · ${source.name} reconnecting…` : ''}\x1b[K`); // erase the rest of a longer line
   }, 1000).unref();
+  function stop(): void {
+    clearInterval(timer);
+    events.off?.('lost', lost);
+    events.off?.('restored', restored);
+  }
   return {
     stop() {
-      clearInterval(timer);
-      events.off?.('lost', lost);
-      events.off?.('restored', restored);
+      stop();
+      if (shown) process.stderr.write('\n');
+      shown = false;
     },
   };
 }
