@@ -55,7 +55,10 @@ if (!driver) {
   test.skip(`faults on the real driver (reader churn, loopcam killed and restarted, idle consumers): ${SKIP_REASON}`, () => {});
 } else {
   test('30 readers in a row (v4l2-ctl, ffmpeg, GStreamer) attach, read 5 frames and detach: all byte-exact, the stream never stops', async () => {
-    const [node] = reload('devices=1 exclusive_caps=1 card_label=loopcam');
+    // Readers map the writer's own buffers: a reader that holds one for max_buffers − 1 periods sees the
+    // writer overwrite it (CI: TCG ffmpeg read a frame torn at byte 1602 with the default 2). Eight gives
+    // a slow reader 233 ms; loopcam's frames are still checked byte for byte.
+    const [node] = reload('devices=1 exclusive_caps=1 card_label=loopcam max_buffers=8');
     const [dir, clean] = scratch();
     const seed = 7;
     const frames = distinctFrames(W, H, 'yuyv', 4, seed);
@@ -155,7 +158,7 @@ if (!driver) {
   });
 
   test('a consumer that opens the node and never reads, one that streams and never dequeues, and a frozen reader do not hold loopcam up', async () => {
-    const [node] = reload('devices=1 exclusive_caps=1 card_label=loopcam');
+    const [node] = reload('devices=1 exclusive_caps=1 card_label=loopcam max_buffers=8'); // see the reader churn test
     const [dir, clean] = scratch();
     const seed = 11;
     const frames = distinctFrames(W, H, 'yuyv', 4, seed);
