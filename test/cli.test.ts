@@ -1,6 +1,7 @@
 // The loopcam command line, run as a user runs it: exit codes, files, stdout, signals.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import pngjs from 'pngjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,24 @@ test('usage: no command or an unknown one exits 2 with the usage; --help exits 0
   assert.match(bad.stderr.toString(), /--size "64x" is not WIDTHxHEIGHT/);
   assert.is(cli(['pattern', '--pattern', 'plaid']).status, 2);
   assert.is(cli(['pattern', '--frames', '-3']).status, 2);
+});
+
+test('the installed loopcam runs its bundle with the code cache the build made (V8 takes it); a bad cache only costs time', () => {
+  const launcher = createRequire(import.meta.url)(BIN) as { compileBundle(): { cache: string } };
+  assert.is(launcher.compileBundle().cache, 'used', 'npm run build writes build/src/cli/bundle.cjs.cache for this Node');
+  // A cache from another Node or a damaged one: V8 refuses it and the bundle compiles from source.
+  const copy = mkdtempSync(join(tmpdir(), 'loopcam-launcher-'));
+  try {
+    for (const f of ['loopcam.cjs', 'bundle.cjs']) copyFileSync(new URL(`../src/cli/${f}`, import.meta.url), join(copy, f));
+    writeFileSync(join(copy, 'bundle.cjs.cache'), Buffer.alloc(4096, 7));
+    const r = spawnSync(process.execPath, [join(copy, 'loopcam.cjs'), 'pattern', '--help'], { encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Usage: loopcam pattern/);
+    const copied = createRequire(import.meta.url)(join(copy, 'loopcam.cjs')) as { compileBundle(): { cache: string } };
+    assert.is(copied.compileBundle().cache, 'rejected');
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });
 
 test('pattern --frames N --output file.y4m writes exactly N whole frames', () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `loopcam` executable: runs the command line (cli.ts) on this process's arguments. `npm run build`
- * bundles it with everything it imports into build/src/cli/loopcam.cjs, the installed `loopcam`: one
- * CommonJS file starts ≈ 25 ms sooner than some fifty ES modules.
+ * bundles it with everything it imports into build/src/cli/bundle.cjs, which the installed `loopcam`
+ * (loopcam.cts) runs: one CommonJS file starts ≈ 25 ms sooner than some fifty ES modules.
  */
 import { main } from './cli.js';
 

@@ -6,6 +6,7 @@
 import type { EventEmitter } from 'node:events';
 import type { InputName } from '../formats.js';
 import type { Source } from '../sources/source.js';
+import { monotonic } from '../stream/pacer.js';
 import { Streamer, type SinkOption } from '../stream/streamer.js';
 import type { Common } from './options.js';
 
@@ -87,7 +88,7 @@ export async function runStream(c: Common, source: Source, options: RunOptions =
  */
 function liveStatus(cam: Streamer, c: Common, source: Source): { stop(): void } {
   let cpu = process.cpuUsage();
-  let wall = performance.now();
+  let wall = monotonic();
   let down = false;
   const events = source as Partial<EventEmitter>;
   const lost = () => (down = true);
@@ -99,7 +100,7 @@ function liveStatus(cam: Streamer, c: Common, source: Source): { stop(): void } 
   const timer = setInterval(() => {
     if (!shown && !process.stderr.isTTY) return stop();
     shown = true;
-    const now = performance.now();
+    const now = monotonic();
     const used = process.cpuUsage(cpu);
     const percent = ((used.user + used.system) / 1000 / (now - wall)) * 100;
     cpu = process.cpuUsage();

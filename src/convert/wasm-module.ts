@@ -27,7 +27,7 @@ export interface LoopcamExports {
   readonly [constant: `KERNEL_${string}` | `PATTERN_${string}` | `INPUT_${string}` | `FLAG_${string}`]: WebAssembly.Global;
 }
 
-// From build/src/<folder>/: here, and in the CLI's bundle (build/src/cli/loopcam.cjs).
+// From build/src/<folder>/: here, and in the CLI's bundle (build/src/cli/bundle.cjs).
 const WASM_FILE = new URL('../../loopcam.wasm', import.meta.url);
 const PAGE = 65536;
 /** The most a wasm32 memory can hold (4 GiB); a shared memory must declare its maximum. */

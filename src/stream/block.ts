@@ -28,7 +28,7 @@ export const I = {
   NEXT: 5,
 } as const;
 
-/** Float64 numbers (milliseconds on the producer's performance.now(), counts). */
+/** Float64 numbers (milliseconds on the producer's clock, counts). */
 export const F = {
   START: 0,
   LAST_COMMIT: 1,

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { MessagePort, Worker, WorkerOptions } from 'node:worker_threads';
 import { LoopcamError } from '../errors.js';
 import { FAILED, I, MAIN, STOPPED, STOPPING, TICKING, type StreamBlock } from './block.js';
+import { monotonic } from './pacer.js';
 import { SCHEDULING, type Scheduling } from './realtime.js';
 import { reviveError, type AddStream, type ThreadReport } from './thread-messages.js';
 
@@ -25,9 +26,9 @@ export class OutputThread {
   constructor() {
     const { port1, port2 } = new (workerThreads().MessageChannel)();
     this.#port = port1;
-    // From src/<folder>/, so the path holds in the CLI's bundle (build/src/cli/loopcam.cjs) too.
+    // From src/<folder>/, so the path holds in the CLI's bundle (build/src/cli/bundle.cjs) too.
     this.#worker = startWorker(new URL('../stream/output-worker.js', import.meta.url), {
-      workerData: { bell: this.#bell.buffer, origin: performance.timeOrigin, port: port2 },
+      workerData: { bell: this.#bell.buffer, port: port2 },
       transferList: [port2],
       name: 'loopcam output',
     });
@@ -84,9 +85,9 @@ export class OutputThread {
       this.ring();
       // Claims the clock for good if the thread has not taken it: then it never writes, nothing to wait for.
       if (Atomics.compareExchange(ints, I.OWNER, MAIN, TICKING) === MAIN || this.#dead) return;
-      const deadline = performance.now() + LET_GO_MS;
+      const deadline = monotonic() + LET_GO_MS;
       for (let state = Atomics.load(ints, I.STATE); state !== STOPPED && state !== FAILED; state = Atomics.load(ints, I.STATE)) {
-        const left = deadline - performance.now();
+        const left = deadline - monotonic();
         if (left <= 0) throw new LoopcamError('OUTPUT_THREAD', `loopcam's output thread did not let go of a stream within ${LET_GO_MS / 1000} s (a write is stuck)`);
         const wait = Atomics.waitAsync(ints, I.STATE, state, left);
         if (wait.async) await wait.value;
@@ -110,8 +111,7 @@ export class OutputThread {
 let thread: OutputThread | undefined;
 
 // Loaded with the first thread: a run that never starts one (a single frame to stdout) skips ≈ 2 ms.
-const require = createRequire(import.meta.url);
-const workerThreads = () => require('node:worker_threads') as typeof import('node:worker_threads');
+const workerThreads = () => createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
 
 /** The process's output thread, started on first use. */
 export function outputThread(): OutputThread {

@@ -9,17 +9,17 @@ import { runInNewContext } from 'node:vm';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { WasmMemory } from '../convert/wasm-module.js';
 import { F, FAILED, I, MAIN, STOPPED, STOPPING, StreamBlock, THREAD } from './block.js';
-import { Pacer } from './pacer.js';
+import { monotonic, Pacer } from './pacer.js';
 import { SCHEDULING, tryRealtime } from './realtime.js';
 import { Ticker, type FrameWriter, type TickerFrames } from './ticker.js';
 import { serialiseError, type AddStream, type ThreadReport } from './thread-messages.js';
 
-const { bell: bellBuffer, origin, port } = workerData as { bell: SharedArrayBuffer; origin: number; port: MessagePort };
+const { bell: bellBuffer, port } = workerData as { bell: SharedArrayBuffer; port: MessagePort };
 /** [0]: the doorbell; [1]: how this thread is scheduled (1 + index in SCHEDULING), for the main thread to read. */
 const bell = new Int32Array(bellBuffer);
 Atomics.store(bell, 1, 1 + SCHEDULING.indexOf(tryRealtime()));
-/** The main thread's performance.now(), read here (both count from the same monotonic clock). */
-const clock = () => performance.timeOrigin + performance.now() - origin;
+/** The main thread's clock: CLOCK_MONOTONIC, the same in every thread. */
+const clock = monotonic;
 
 interface Stream {
   readonly id: number;

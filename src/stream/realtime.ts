@@ -11,8 +11,6 @@ import { readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 
-// Loaded when used: the main thread imports this file for SCHEDULING alone.
-const require = createRequire(import.meta.url);
 
 /** What the output thread runs as. */
 export type Scheduling = 'realtime' | 'normal';
@@ -33,7 +31,8 @@ export function tryRealtime(): Scheduling {
   } catch {
     return 'normal';
   }
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  // Loaded here: the main thread imports this file for SCHEDULING alone.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const chrt = spawnSync('chrt', ['--rr', '--reset-on-fork', '--pid', '1', tid], { stdio: 'ignore', timeout: 2000 });
   return chrt.status === 0 ? 'realtime' : 'normal';
 }

@@ -55,7 +55,7 @@ export type ThreadSinkData =
   | { kind: 'device'; output: SharedOutput }
   | { kind: 'pipewire'; camera: SharedCamera };
 
-// From src/<folder>/, so the path holds in the CLI's bundle (build/src/cli/loopcam.cjs) too.
+// From src/<folder>/, so the path holds in the CLI's bundle (build/src/cli/bundle.cjs) too.
 const WRITERS = new URL('../stream/thread-writers.js', import.meta.url).href;
 
 export interface StreamShape {

@@ -2,7 +2,7 @@
  * The operating-system calls the device layer makes, as one replaceable object: tests pass a fake to
  * simulate drivers, short writes, EAGAIN or a device that vanishes; everything else uses `realSystem`.
  */
-import * as fs from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
 import { ioctl, type IoctlArg } from './ioctl.js';
 import { sleepSync } from '../sleep.js';
 
@@ -22,17 +22,17 @@ export interface System {
 }
 
 export const realSystem: System = {
-  open: (path, flags) => fs.openSync(path, flags),
-  close: (fd) => fs.closeSync(fd),
+  open: (path, flags) => openSync(path, flags),
+  close: (fd) => closeSync(fd),
   ioctl,
-  write: (fd, data, offset, length) => fs.writeSync(fd, data, offset, length),
-  readdir: (path) => fs.readdirSync(path),
-  readFile: (path) => fs.readFileSync(path, 'utf8'),
-  readlink: (path) => fs.readlinkSync(path),
+  write: (fd, data, offset, length) => writeSync(fd, data, offset, length),
+  readdir: (path) => readdirSync(path),
+  readFile: (path) => readFileSync(path, 'utf8'),
+  readlink: (path) => readlinkSync(path),
   sleep: sleepSync,
   pid: process.pid,
 };
 
-export const O_RDONLY = fs.constants.O_RDONLY;
-export const O_RDWR = fs.constants.O_RDWR;
-export const O_NONBLOCK = fs.constants.O_NONBLOCK;
+export const O_RDONLY = constants.O_RDONLY;
+export const O_RDWR = constants.O_RDWR;
+export const O_NONBLOCK = constants.O_NONBLOCK;
