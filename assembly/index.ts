@@ -14,4 +14,5 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { PATTERN_BARS, PATTERN_GRADIENT, PATTERN_MOVING, renderPattern } from './pattern';
+export { convertPattern } from './patternframe';
 export { drawImage } from './resample';

@@ -1,6 +1,7 @@
 // Test patterns, drawn as RGBA into a frame (rows `stride` bytes apart): colour bars, a gradient, and a
 // moving pattern — bars, a sweeping box and a frame counter and timestamp in large digits — from which a
-// reader can measure latency and spot dropped or repeated frames.
+// reader can measure latency and spot dropped or repeated frames. Any band of rows can be drawn on its
+// own, the same bytes as in the whole picture, so a pattern can be converted band by band (frame.ts).
 
 export const PATTERN_BARS: i32 = 0;
 export const PATTERN_GRADIENT: i32 = 1;
@@ -40,25 +41,35 @@ function fillPixels(dst: usize, count: i32, colour: u32): void {
   for (; i < count; i++) store<u32>(dst + (<usize>i << 2), colour);
 }
 
+// The band being drawn: picture rows [top, top + rows), held at `dst` (set by renderPatternRows).
+let top: i32 = 0;
+let rows: i32 = 0;
+
 export function fillRect(dst: usize, stride: i32, x: i32, y: i32, w: i32, h: i32, colour: u32): void {
   for (let r = 0; r < h; r++) fillPixels(dst + <usize>(y + r) * <usize>stride + (<usize>x << 2), w, colour);
 }
 
-/** Bars in row 0, copied down: one row of work per frame. */
-function bars(dst: usize, width: i32, height: i32, stride: i32): void {
+/** Fills a rectangle of the picture, as far as it lies in the band. */
+function fillBand(dst: usize, stride: i32, x: i32, y: i32, w: i32, h: i32, colour: u32): void {
+  const r1 = min(y + h, top + rows);
+  for (let r = max(y, top); r < r1; r++) fillPixels(dst + <usize>(r - top) * <usize>stride + (<usize>x << 2), w, colour);
+}
+
+/** Bars in the band's first row, copied down: one row of work per band. */
+function bars(dst: usize, width: i32, stride: i32): void {
   for (let b = 0; b < 8; b++) {
     const x0 = (width * b) >> 3;
     const x1 = (width * (b + 1)) >> 3;
     fillPixels(dst + (<usize>x0 << 2), x1 - x0, load<u32>(BARS + (<usize>b << 2)));
   }
-  for (let y = 1; y < height; y++) memory.copy(dst + <usize>y * <usize>stride, dst, <usize>width << 2);
+  for (let r = 1; r < rows; r++) memory.copy(dst + <usize>r * <usize>stride, dst, <usize>width << 2);
 }
 
 /** Red rises left to right, green top to bottom, blue against red. */
 function gradient(dst: usize, width: i32, height: i32, stride: i32): void {
-  for (let y = 0; y < height; y++) {
+  for (let y = top; y < top + rows; y++) {
     const g = height > 1 ? (y * 255) / (height - 1) : 0;
-    const row = dst + <usize>y * <usize>stride;
+    const row = dst + <usize>(y - top) * <usize>stride;
     for (let x = 0; x < width; x++) {
       const r = width > 1 ? (x * 255) / (width - 1) : 0;
       store<u32>(row + (<usize>x << 2), 0xff000000 | ((255 - r) << 16) | (g << 8) | r);
@@ -72,7 +83,7 @@ function glyph(dst: usize, stride: i32, width: i32, height: i32, x: i32, y: i32,
     for (let c = 0; c < 5; c++) {
       if (bits & (0x10 >> c)) {
         const px = x + c * scale, py = y + r * scale;
-        if (px + scale <= width && py + scale <= height) fillRect(dst, stride, px, py, scale, scale, colour);
+        if (px + scale <= width && py + scale <= height) fillBand(dst, stride, px, py, scale, scale, colour);
       }
     }
   }
@@ -95,18 +106,18 @@ function number(dst: usize, stride: i32, width: i32, height: i32, x: i32, y: i32
  * (HH:MM:SS.mmm) at which the frame was made: `frame` and `millis` come from the caller.
  */
 function moving(dst: usize, width: i32, height: i32, stride: i32, frame: i32, millis: i64): void {
-  bars(dst, width, height, stride);
+  bars(dst, width, stride);
   // The box stays inside the frame however small it is (a 2×1 frame too), and frame × step may pass 2^31.
   const box = min(max(height >> 3, 2), min(width, height));
   const travel = width - box;
   const step = max(width >> 6, 1);
   let pos = travel > 0 ? <i32>((<i64>frame * <i64>step) % <i64>(2 * travel)) : 0;
   if (pos > travel) pos = 2 * travel - pos; // bounce
-  fillRect(dst, stride, pos, max(height - box - (height >> 4), 0), box, box, 0xff808080);
+  fillBand(dst, stride, pos, max(height - box - (height >> 4), 0), box, box, 0xff808080);
   const scale = max(height / 90, 1);
   const band = 9 * scale;
   if (band > height) return;
-  fillRect(dst, stride, 0, 0, width, band, 0xff000000);
+  fillBand(dst, stride, 0, 0, width, band, 0xff000000);
   let x = scale;
   x = number(dst, stride, width, height, x, scale, frame, 6, scale);
   glyph(dst, stride, width, height, x, scale, GLYPH_SPACE, scale, 0xffffffff);
@@ -123,7 +134,16 @@ function moving(dst: usize, width: i32, height: i32, stride: i32, frame: i32, mi
 
 /** Draws pattern `kind` into the RGBA frame at `dst`. */
 export function renderPattern(kind: i32, dst: usize, width: i32, height: i32, stride: i32, frame: i32, millis: f64): void {
+  renderPatternRows(kind, dst, width, height, stride, 0, height, frame, millis);
+}
+
+/** Draws rows [bandTop, bandTop + bandRows) of pattern `kind` (a width × height picture) at `dst`. */
+export function renderPatternRows(
+  kind: i32, dst: usize, width: i32, height: i32, stride: i32, bandTop: i32, bandRows: i32, frame: i32, millis: f64,
+): void {
+  top = bandTop;
+  rows = bandRows;
   if (kind == PATTERN_GRADIENT) gradient(dst, width, height, stride);
   else if (kind == PATTERN_MOVING) moving(dst, width, height, stride, frame, <i64>millis);
-  else bars(dst, width, height, stride);
+  else bars(dst, width, stride);
 }

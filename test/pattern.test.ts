@@ -1,7 +1,10 @@
 // Test patterns drawn in WASM, checked at known pixels.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { WasmEngine } from '../src/convert/wasm-engine.js';
+import { frameLayout } from '../src/formats.js';
 import { createConverter } from '../src/index.js';
+import { convertible, LAYOUT_NAMES, layoutSpec, sameBytes } from './helpers.js';
 
 const rgbAt = (rgb: Uint8Array, width: number, x: number, y: number) => [...rgb.subarray((y * width + x) * 3, (y * width + x) * 3 + 3)];
 
@@ -60,6 +63,51 @@ test('every pattern stays inside the frame at any size and frame number (padding
       }
     }
   }
+});
+
+
+test('convertPattern: the bytes of drawPattern then convert, every layout, size, mirror and flip, band edges across the digits; every output byte written, input and the bytes after the output untouched', () => {
+  // 640×480 puts the digits (5-pixel squares from row 5) and the box across 16-row bands; 326×34
+  // ends in a part band and a row tail; 2×2 is one part band.
+  const sizes = [[2, 2], [34, 18], [326, 34], [640, 480]] as const;
+  let cases = 0;
+  for (const format of LAYOUT_NAMES) {
+    for (const [width, height] of sizes) {
+      if (!convertible('rgba', format, width, height)) continue;
+      for (const mirror of [false, true]) {
+        for (const flipY of [false, true]) {
+          const spec = layoutSpec({ width, height, format, mirror, flipY });
+          const layout = frameLayout(format, width, height);
+          const drawn = new WasmEngine(spec, layout);
+          const banded = new WasmEngine(spec, layout);
+          banded.input.fill(0x5a);
+          const guard = banded.guard();
+          guard.fill(0xcd);
+          for (const [pattern, frame, millis] of [['bars', 0, 0], ['gradient', 0, 0], ['moving', 123456, 3723456]] as const) {
+            const what = `${pattern} ${format} ${width}×${height}${mirror ? ' mirrored' : ''}${flipY ? ' flipped' : ''}`;
+            drawn.drawPattern(pattern, frame, millis);
+            drawn.run();
+            for (const fill of [0xaa, 0x55]) {
+              banded.output.fill(fill);
+              banded.convertPattern(pattern, frame, millis);
+              sameBytes(banded.output, drawn.output, what);
+            }
+            assert.ok(banded.input.every((b) => b === 0x5a), `${what}: input written`);
+            assert.ok(guard.every((b) => b === 0xcd), `${what}: wrote past the end of the frame`);
+            cases++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(cases >= 3 * 9 * 3 * 4, `${cases} cases`);
+});
+
+test('convertPattern: the same refusals as drawPattern', () => {
+  assert.throws(() => createConverter({ width: 8, height: 8, input: 'bgra' }).convertPattern('bars'), (e: Error) => e instanceof RangeError && /input: 'rgba'/.test(e.message));
+  assert.throws(() => createConverter({ width: 8, height: 8, engine: 'js' }).convertPattern('bars'), RangeError);
+  assert.throws(() => createConverter({ width: 8, height: 8 }).convertPattern('plaid' as never), RangeError);
+  assert.throws(() => createConverter({ width: 8, height: 8 }).convertPattern('moving', 1.5), RangeError);
 });
 
 test.run();

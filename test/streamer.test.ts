@@ -12,7 +12,7 @@ import { patternSource } from '../src/sources/pattern.js';
 import type { Source } from '../src/sources/source.js';
 import type { Sink } from '../src/stream/sinks.js';
 import { Streamer, type StreamerOptions } from '../src/stream/streamer.js';
-import { FakeTime, LAYOUT_NAMES } from './helpers.js';
+import { FakeTime, LAYOUT_NAMES, sameBytes } from './helpers.js';
 
 class RecordingSink implements Sink {
   readonly name = 'recording';
@@ -239,6 +239,41 @@ test('play(): onFrame modifies each frame in place before it is converted', asyn
   await run(time, 2);
   await playing;
   assert.equal(sink.firstBytes, [11, 21]);
+});
+
+test('play(pattern): what goes out is drawPattern then convert, for still and moving patterns; `frame` is left as it was, unless an onFrame hook looks at it', async () => {
+  const reference = new Converter({ width: 32, height: 8, format: 'yuyv' });
+  const drawn = (pattern: 'bars' | 'moving', n = 0, millis = 0) => {
+    reference.drawPattern(pattern, n, millis);
+    return Uint8Array.from(reference.convert());
+  };
+  for (const hook of [false, true]) {
+    for (const pattern of ['bars', 'moving'] as const) {
+      const time = new FakeTime();
+      const out: Uint8Array[] = [];
+      const sink: Sink = { name: 'copies', write: (f) => void out.push(Uint8Array.from(f)), close() {} };
+      const cam = new Streamer({ width: 32, height: 8, fps: 10, input: 'rgba', format: 'yuyv', sink, clock: time.clock, timers: time.timers });
+      cam.frame.fill(7);
+      const seen: Uint8Array[] = [];
+      const playing = cam.play(patternSource(pattern), { end: 'hold', onFrame: hook ? (f) => void seen.push(Uint8Array.from(f)) : undefined });
+      await settle();
+      await run(time, 2);
+      const what = `${pattern}${hook ? ' with onFrame' : ''}`;
+      const untouched = cam.frame.every((b) => b === 7);
+      await cam.stop();
+      await playing;
+      assert.ok(out.length >= 2, `${what}: ${out.length} frames out`);
+      // The moving pattern numbers its frames from 0 and stamps the time since the play began (100 ms a tick).
+      out.forEach((frame, i) => sameBytes(frame, pattern === 'bars' ? drawn('bars') : drawn('moving', i, i * 100), `${what}: frame ${i}`));
+      if (hook) {
+        assert.ok(seen.length >= (pattern === 'bars' ? 1 : 2), `${what}: onFrame saw ${seen.length} frames (a still pattern is drawn once)`);
+        assert.equal([...seen[0]!.subarray(0, 4)], [255, 255, 255, 255], `${what}: onFrame saw the pattern (a white bar first)`);
+      } else {
+        assert.ok(untouched, `${what}: frame was drawn into`);
+      }
+    }
+  }
+  reference.dispose();
 });
 
 test('play(): stop() ends the play and the source; a second play replaces the first', async () => {

@@ -22,6 +22,8 @@ export interface LoopcamExports {
   drawImage(src: number, sstride: number, sx: number, sy: number, sw: number, sh: number, dst: number, dstride: number,
     width: number, height: number, dx: number, dy: number, dw: number, dh: number, background: number): void;
   renderPattern(kind: number, dst: number, width: number, height: number, stride: number, frame: number, millis: number): void;
+  convertPattern(kernel: number, kind: number, frame: number, millis: number, width: number, height: number,
+    d0: number, d1: number, d2: number, colour: number, scratch: number, flags: number): void;
   readonly COLOUR_BYTES: WebAssembly.Global;
   readonly INPUT_OVERREAD: WebAssembly.Global;
   readonly [constant: `KERNEL_${string}` | `PATTERN_${string}` | `INPUT_${string}` | `FLAG_${string}`]: WebAssembly.Global;

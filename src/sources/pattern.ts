@@ -15,15 +15,13 @@ export function patternSource(pattern: Pattern = 'moving'): Source {
     async play(target, signal) {
       target.useInput('rgba');
       if (pattern !== 'moving') {
-        target.drawPattern(pattern);
-        target.commit();
+        target.showPattern(pattern);
         await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
         return;
       }
       const start = target.clock();
       for (let n = 0; !signal.aborted; n++) {
-        target.drawPattern('moving', n, target.clock() - start);
-        target.commit();
+        target.showPattern('moving', n, target.clock() - start);
         await target.nextFrame();
       }
     },

@@ -34,6 +34,11 @@ export interface SourceTarget {
   nextFrame(): Promise<void>;
   drawImage(image: DecodedImage, fit?: Fit): void;
   drawPattern(pattern: Pattern, frame?: number, millis?: number): void;
+  /**
+   * drawPattern then commit, in one pass: the pattern is converted a band of rows at a time and `frame`
+   * is left as it was (when the play has an onFrame hook, which looks at `frame`, it is drawn there).
+   */
+  showPattern(pattern: Pattern, frame?: number, millis?: number): void;
   readonly clock: Clock;
   readonly timers: Timers;
   /** The device node the stream writes to, when it writes to one (sources refuse to read from it). */

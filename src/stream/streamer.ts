@@ -372,6 +372,17 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
         cam.commit();
         firstCommit();
       },
+      showPattern(pattern, frame, millis) {
+        if (onFrame) {
+          cam.drawPattern(pattern, frame, millis);
+          return this.commit();
+        }
+        if (signal.aborted || cam.#state === 'stopped') return;
+        cam.#check();
+        cam.#converter.convertPattern(pattern, frame, millis);
+        cam.#published();
+        firstCommit();
+      },
       nextFrame: () => (signal.aborted || cam.#state === 'stopped' ? Promise.resolve() : cam.nextFrame()),
       drawImage: (image, fit) => cam.drawImage(image, fit),
       drawPattern: (pattern, frame, millis) => cam.drawPattern(pattern, frame, millis),
