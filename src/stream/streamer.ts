@@ -357,6 +357,12 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   #target(signal: AbortSignal, firstCommit: () => void, onFrame: ((frame: Uint8Array) => void) | undefined): SourceTarget {
     const cam = this;
     const spec = () => cam.#converter.spec;
+    const commit = () => {
+      if (signal.aborted || cam.#state === 'stopped') return;
+      onFrame?.(cam.frame);
+      cam.commit();
+      firstCommit();
+    };
     return {
       get width() { return spec().width; },
       get height() { return spec().height; },
@@ -366,16 +372,11 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       get input() { return spec().input; },
       get frame() { return cam.frame; },
       useInput: (input) => cam.useInput(input),
-      commit: () => {
-        if (signal.aborted || cam.#state === 'stopped') return;
-        onFrame?.(cam.frame);
-        cam.commit();
-        firstCommit();
-      },
-      showPattern(pattern, frame, millis) {
+      commit,
+      showPattern: (pattern, frame, millis) => {
         if (onFrame) {
           cam.drawPattern(pattern, frame, millis);
-          return this.commit();
+          return commit();
         }
         if (signal.aborted || cam.#state === 'stopped') return;
         cam.#check();
