@@ -43,6 +43,18 @@ export function convertFrame(
   kernel: i32, bytesPerPixel: i32, width: i32, height: i32, src: usize, stride: i32,
   d0: usize, d1: usize, d2: usize, k: usize, scratch: usize, flags: i32,
 ): void {
+  convertBand(kernel, bytesPerPixel, width, height, src, stride, d0, d1, d2, k, scratch, flags, 0);
+}
+
+/**
+ * Converts `height` source rows into output rows [top, top + height) of the planes at d0, d1, d2 (an
+ * even `top` for 4:2:0): a whole frame when `top` is 0, or one band of it (patternframe.ts). flipY
+ * turns the band over; the caller hands the band of source rows that lands there.
+ */
+export function convertBand(
+  kernel: i32, bytesPerPixel: i32, width: i32, height: i32, src: usize, stride: i32,
+  d0: usize, d1: usize, d2: usize, k: usize, scratch: usize, flags: i32, top: i32,
+): void {
   const pairs = kernel == KERNEL_I420 || kernel == KERNEL_NV12;
   const w = <usize>width;
   const full = width & ~15;
@@ -74,7 +86,7 @@ export function convertFrame(
         s1 = m1;
       }
     }
-    const r = <usize>y;
+    const r = <usize>(top + y);
     if (kernel == KERNEL_YUYV || kernel == KERNEL_UYVY) {
       const d = d0 + r * w * 2;
       if (kernel == KERNEL_YUYV) rowYUYV(s0, d, full, k);
