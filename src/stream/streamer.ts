@@ -374,11 +374,12 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
       useInput: (input) => cam.useInput(input),
       commit,
       showPattern: (pattern, frame, millis) => {
+        // Like commit, nothing after the play or stream stopped (drawing then would throw DISPOSED).
+        if (signal.aborted || cam.#state === 'stopped') return;
         if (onFrame) {
           cam.drawPattern(pattern, frame, millis);
           return commit();
         }
-        if (signal.aborted || cam.#state === 'stopped') return;
         cam.#check();
         cam.#converter.convertPattern(pattern, frame, millis);
         cam.#published();
