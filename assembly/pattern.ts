@@ -101,22 +101,48 @@ function number(dst: usize, stride: i32, width: i32, height: i32, x: i32, y: i32
   return x;
 }
 
+// Where the moving pattern changes from frame to frame: the rows of its box and of its black band of
+// digits. Every other row is a row of bars in every frame.
+
+/** The box's side: it stays inside the frame however small it is (a 2×1 frame too). */
+function boxSize(width: i32, height: i32): i32 {
+  return min(max(height >> 3, 2), min(width, height));
+}
+
+function boxTop(height: i32, box: i32): i32 {
+  return max(height - box - (height >> 4), 0);
+}
+
+/** The black band's height, 0 when the digits do not fit. */
+function textRows(height: i32): i32 {
+  const band = 9 * max(height / 90, 1);
+  return band > height ? 0 : band;
+}
+
+/** Whether picture rows [bandTop, bandTop + bandRows) of pattern `kind` differ from one frame to another. */
+export function patternRowsMove(kind: i32, width: i32, height: i32, bandTop: i32, bandRows: i32): bool {
+  if (kind != PATTERN_MOVING) return false;
+  const end = bandTop + bandRows;
+  const box = boxSize(width, height), y = boxTop(height, box);
+  return bandTop < textRows(height) || (bandTop < y + box && y < end);
+}
+
 /**
  * Bars, a box that sweeps one step per frame, and on a black band the frame number and the time
  * (HH:MM:SS.mmm) at which the frame was made: `frame` and `millis` come from the caller.
  */
 function moving(dst: usize, width: i32, height: i32, stride: i32, frame: i32, millis: i64): void {
   bars(dst, width, stride);
-  // The box stays inside the frame however small it is (a 2×1 frame too), and frame × step may pass 2^31.
-  const box = min(max(height >> 3, 2), min(width, height));
+  // frame × step may pass 2^31.
+  const box = boxSize(width, height);
   const travel = width - box;
   const step = max(width >> 6, 1);
   let pos = travel > 0 ? <i32>((<i64>frame * <i64>step) % <i64>(2 * travel)) : 0;
   if (pos > travel) pos = 2 * travel - pos; // bounce
-  fillBand(dst, stride, pos, max(height - box - (height >> 4), 0), box, box, 0xff808080);
+  fillBand(dst, stride, pos, boxTop(height, box), box, box, 0xff808080);
   const scale = max(height / 90, 1);
-  const band = 9 * scale;
-  if (band > height) return;
+  const band = textRows(height);
+  if (band == 0) return;
   fillBand(dst, stride, 0, 0, width, band, 0xff000000);
   let x = scale;
   x = number(dst, stride, width, height, x, scale, frame, 6, scale);

@@ -89,7 +89,7 @@ test('convertPattern: the bytes of drawPattern then convert, every layout, size,
             drawn.run();
             for (const fill of [0xaa, 0x55]) {
               banded.output.fill(fill);
-              banded.convertPattern(pattern, frame, millis);
+              banded.convertPattern(pattern, frame, millis, false);
               sameBytes(banded.output, drawn.output, what);
             }
             assert.ok(banded.input.every((b) => b === 0x5a), `${what}: input written`);
@@ -101,6 +101,54 @@ test('convertPattern: the bytes of drawPattern then convert, every layout, size,
     }
   }
   assert.ok(cases >= 3 * 9 * 3 * 4, `${cases} cases`);
+});
+
+test('convertPattern onlyMoving: over another frame of the same pattern, the bytes of drawPattern then convert, every layout, size, mirror and flip; the rows that never move are not written', () => {
+  const sizes = [[2, 2], [34, 18], [326, 34], [640, 480]] as const;
+  let cases = 0;
+  for (const format of LAYOUT_NAMES) {
+    for (const [width, height] of sizes) {
+      if (!convertible('rgba', format, width, height)) continue;
+      for (const mirror of [false, true]) {
+        for (const flipY of [false, true]) {
+          const spec = layoutSpec({ width, height, format, mirror, flipY });
+          const layout = frameLayout(format, width, height);
+          const drawn = new WasmEngine(spec, layout);
+          const banded = new WasmEngine(spec, layout);
+          const what = `${format} ${width}×${height}${mirror ? ' mirrored' : ''}${flipY ? ' flipped' : ''}`;
+          banded.output.fill(0xaa);
+          banded.convertPattern('moving', 7, 1000, false);
+          // Frames far apart (the box elsewhere, every digit changed), then one step, then back.
+          for (const [frame, millis] of [[123456, 3723456], [123457, 3723490], [8, 1010]] as const) {
+            banded.convertPattern('moving', frame, millis, true);
+            drawn.drawPattern('moving', frame, millis);
+            drawn.run();
+            sameBytes(banded.output, drawn.output, `${what}: moving frame ${frame}`);
+            cases++;
+          }
+          banded.convertPattern('bars', 0, 0, false);
+          const bars = Uint8Array.from(banded.output);
+          banded.convertPattern('bars', 0, 0, true);
+          sameBytes(banded.output, bars, `${what}: bars over bars`);
+        }
+      }
+    }
+  }
+  assert.ok(cases >= 3 * 9 * 3 * 4, `${cases} cases`);
+
+  // 640×480: the digits' band is rows 0–44 and the box rows 390–449, so bands 48–383 are bars in
+  // every frame and stay as they were; without onlyMoving, every row is written.
+  const c = createConverter({ width: 640, height: 480, format: 'yuyv' });
+  const rowBytes = 640 * 2;
+  for (const [onlyMoving, kept] of [[true, true], [false, false]] as const) {
+    c.output.fill(0x11);
+    c.convertPattern('moving', 3, 0, onlyMoving);
+    const row = (y: number) => c.output.subarray(y * rowBytes, (y + 1) * rowBytes);
+    for (const y of [48, 200, 383]) assert.is(row(y).every((b) => b === 0x11), kept, `row ${y} ${kept ? 'kept' : 'written'} (onlyMoving ${onlyMoving})`);
+    for (const y of [0, 44, 390, 449]) assert.not.ok(row(y).every((b) => b === 0x11), `row ${y} written (onlyMoving ${onlyMoving})`);
+  }
+  assert.throws(() => c.convertPattern('moving', 1, 0, 'yes' as never), TypeError);
+  c.dispose();
 });
 
 test('convertPattern: the same refusals as drawPattern', () => {

@@ -276,6 +276,66 @@ test('play(pattern): what goes out is drawPattern then convert, for still and mo
   reference.dispose();
 });
 
+test('play(): pattern frames between frames of other content, another input and a dropped frame: every frame out is exact (a slot redraws only the moving rows when it holds the same pattern)', async () => {
+  // 64×96: the digits' band is rows 0–8 and the box rows 78–89; rows 16–63 never move.
+  const [width, height] = [64, 96];
+  for (const format of ['yuyv', 'i420'] as const) {
+    const rgba = new Converter({ width, height, format });
+    const bgra = new Converter({ width, height, format, input: 'bgra' });
+    const moving = (n: number) => {
+      rgba.drawPattern('moving', n, n * 10);
+      return Uint8Array.from(rgba.convert());
+    };
+    const still = (converter: Converter, pixel: number[]) => {
+      for (let i = 0; i < converter.input.length; i += 4) converter.input.set(pixel, i);
+      return Uint8Array.from(converter.convert());
+    };
+    rgba.drawPattern('bars');
+    const bars = Uint8Array.from(rgba.convert());
+    type Step = (t: Parameters<Source['play']>[0]) => Uint8Array;
+    const pattern = (n: number): Step => (t) => (t.showPattern('moving', n, n * 10), moving(n));
+    const fill = (input: 'rgba' | 'bgra', pixel: number[]): Step => (t) => {
+      t.useInput(input);
+      for (let i = 0; i < t.frame.length; i += 4) t.frame.set(pixel, i);
+      t.commit();
+      t.useInput('rgba');
+      return still(input === 'rgba' ? rgba : bgra, pixel);
+    };
+    // One tick each; the last step of a tick is what goes out (the first of tick 2 is dropped).
+    const ticks: Step[][] = [
+      [pattern(0)], [pattern(1)], [pattern(2), pattern(3)], [fill('rgba', [200, 30, 90, 255])], [pattern(4)], [pattern(5)],
+      [fill('bgra', [10, 128, 240, 255])], [pattern(6)], [pattern(7)], [(t) => (t.showPattern('bars'), bars)], [pattern(8)],
+      [pattern(9)], [pattern(10)], [pattern(11)],
+    ];
+    const expected: Uint8Array[] = [];
+    const source: Source = {
+      name: 'mixed', live: true,
+      async play(target) {
+        target.useInput('rgba');
+        for (const steps of ticks) {
+          let last: Uint8Array | undefined;
+          for (const step of steps) last = step(target);
+          expected.push(last!);
+          await target.nextFrame();
+        }
+      },
+    };
+    const time = new FakeTime();
+    const out: Uint8Array[] = [];
+    const sink: Sink = { name: 'copies', write: (f) => void out.push(Uint8Array.from(f)), close() {} };
+    const cam = new Streamer({ width, height, fps: 10, input: 'rgba', format, sink, clock: time.clock, timers: time.timers });
+    const playing = cam.play(source, { end: 'stop' });
+    await settle();
+    await run(time, ticks.length + 2);
+    await playing;
+    assert.is(expected.length, ticks.length, `${format}: the source ran every tick`);
+    assert.is(out.length, ticks.length, `${format}: one frame out a tick`);
+    out.forEach((frame, i) => sameBytes(frame, expected[i]!, `${format}: tick ${i}`));
+    rgba.dispose();
+    bgra.dispose();
+  }
+});
+
 test('play(): stop() ends the play and the source; a second play replaces the first', async () => {
   const { time, sink, cam } = setup({ width: 32, height: 8, input: 'rgba', format: 'yuyv' });
   const slow = new PassThrough();

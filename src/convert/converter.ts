@@ -27,8 +27,11 @@ export interface EngineFrames {
   release(): void;
   /** Draws a test pattern into the (RGBA) input frame, where the engine can. */
   drawPattern?(pattern: Pattern, frame: number, millis: number): void;
-  /** Converts a test pattern straight into the output frame, as drawPattern then run would. */
-  convertPattern?(pattern: Pattern, frame: number, millis: number): void;
+  /**
+   * Converts a test pattern straight into the output frame, as drawPattern then run would; with
+   * `onlyMoving`, only the rows that change from frame to frame (the output holds another frame of it).
+   */
+  convertPattern?(pattern: Pattern, frame: number, millis: number, onlyMoving: boolean): void;
   /** Resamples an RGBA image into the (RGBA) input frame, where the engine can. */
   drawImage?(image: DecodedImage, src: Rect, dst: Rect, background: number): void;
 }
@@ -117,11 +120,17 @@ export class Converter implements Disposable {
    * convert() give, drawn and converted a band of rows at a time, so `input` keeps what it held and
    * the picture is never whole in memory (123 KB of scratch instead of 8 MB at 1080p). RGBA
    * converters, WASM engine.
+   *
+   * `onlyMoving`: `output` already holds another frame of this pattern from this converter, so only
+   * the rows that move are converted again — for 'moving', its box and its digits, a quarter of a
+   * 1080p frame; for the still patterns, none. Anything else in `output` stays wrong: say it only when
+   * this converter's last write there was this pattern.
    */
-  convertPattern(pattern: Pattern, frame = 0, millis = 0): Uint8Array {
+  convertPattern(pattern: Pattern, frame = 0, millis = 0, onlyMoving = false): Uint8Array {
     const frames = this.#live();
     this.#checkPattern(pattern, frame, millis, frames.convertPattern);
-    frames.convertPattern!(pattern, frame, millis);
+    if (typeof onlyMoving !== 'boolean') throw new ArgumentTypeError(`onlyMoving must be true or false; got ${typeof onlyMoving}`);
+    frames.convertPattern!(pattern, frame, millis, onlyMoving);
     return frames.output;
   }
 

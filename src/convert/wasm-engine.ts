@@ -18,7 +18,7 @@ export class WasmEngine implements EngineFrames {
   readonly #wasm: WasmInstance;
   readonly #run: (outAt: number) => void;
   readonly #pattern: (pattern: Pattern, frame: number, millis: number) => void;
-  readonly #patternOut: (pattern: Pattern, frame: number, millis: number, outAt: number) => void;
+  readonly #patternOut: (pattern: Pattern, frame: number, millis: number, onlyMoving: boolean, outAt: number) => void;
   readonly #inputAt: number;
   readonly #inputBytes: number;
   #outputAt: number;
@@ -85,8 +85,8 @@ export class WasmEngine implements EngineFrames {
     this.#pattern = (pattern, frame, millis) => x.renderPattern(patternIds[pattern], this.#inputAt,
       spec.width, spec.height, spec.inputStride, frame, millis);
     // Patterns are RGBA: the Converter allows this for RGBA input only, whose colour block it uses.
-    this.#patternOut = (pattern, frame, millis, at) => x.convertPattern(kernel, patternIds[pattern], frame, millis,
-      spec.width, spec.height, at + o0, hasU ? at + o1 : 0, hasV ? at + o2 : 0, colourAt, scratchAt, flags);
+    this.#patternOut = (pattern, frame, millis, onlyMoving, at) => x.convertPattern(kernel, patternIds[pattern], frame, millis,
+      spec.width, spec.height, at + o0, hasU ? at + o1 : 0, hasV ? at + o2 : 0, colourAt, scratchAt, flags, onlyMoving ? 1 : 0);
 
     this.#input = wasm.view(this.#inputAt, this.#inputBytes);
     this.#output = wasm.view(this.#outputAt, this.#outputBytes);
@@ -147,8 +147,8 @@ export class WasmEngine implements EngineFrames {
     this.#pattern(pattern, frame, millis);
   }
 
-  convertPattern(pattern: Pattern, frame: number, millis: number): void {
-    this.#patternOut(pattern, frame, millis, this.#outputAt);
+  convertPattern(pattern: Pattern, frame: number, millis: number, onlyMoving: boolean): void {
+    this.#patternOut(pattern, frame, millis, onlyMoving, this.#outputAt);
   }
 
   release(): void {}

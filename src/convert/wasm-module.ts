@@ -23,7 +23,7 @@ export interface LoopcamExports {
     width: number, height: number, dx: number, dy: number, dw: number, dh: number, background: number): void;
   renderPattern(kind: number, dst: number, width: number, height: number, stride: number, frame: number, millis: number): void;
   convertPattern(kernel: number, kind: number, frame: number, millis: number, width: number, height: number,
-    d0: number, d1: number, d2: number, colour: number, scratch: number, flags: number): void;
+    d0: number, d1: number, d2: number, colour: number, scratch: number, flags: number, onlyMoving: number): void;
   readonly COLOUR_BYTES: WebAssembly.Global;
   readonly INPUT_OVERREAD: WebAssembly.Global;
   readonly [constant: `KERNEL_${string}` | `PATTERN_${string}` | `INPUT_${string}` | `FLAG_${string}`]: WebAssembly.Global;
