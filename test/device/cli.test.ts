@@ -54,6 +54,27 @@ if (!driver) {
     console.log(`    loopcam pattern: ffmpeg read ${frames.length} frames byte-exact`);
   });
 
+  test('loopcam pattern (moving) → /dev/video0 → ffmpeg: below the digits, every frame is a frame of the pattern, byte-exact, the box moving', async () => {
+    reload('devices=1 exclusive_caps=1 card_label=loopcam');
+    // 320×240: the digits' band is rows 0–17 (its time stamp is unknown here); the box sweeps back and
+    // forth in 116 frames, so 116 references hold every frame below the digits.
+    const below = 18 * W * 2;
+    const c = createConverter({ width: W, height: H });
+    const references = Array.from({ length: 116 }, (_, n) => {
+      c.drawPattern('moving', n, 0);
+      return Buffer.from(c.convert().subarray(below));
+    });
+    const frames = await readWhileRunning(['pattern', '--size', `${W}x${H}`, '--device', 'loopcam'], 20);
+    assert.is(frames.length, 20);
+    const phases = frames.map((f, i) => {
+      const phase = references.findIndex((r) => r.equals(f.subarray(below)));
+      assert.ok(phase >= 0, `frame ${i} is not a frame of the moving pattern below the digits`);
+      return phase;
+    });
+    assert.ok(new Set(phases).size >= 10, `the box moved: phases ${phases.join(' ')}`);
+    console.log(`    loopcam pattern (moving): ffmpeg read ${frames.length} frames, byte-exact below the digits, ${new Set(phases).size} box positions`);
+  });
+
   test('loopcam doctor on a healthy driver: exit 0, the version, the node and exclusive_caps', async () => {
     reload('devices=1 exclusive_caps=1 card_label=loopcam');
     const ran = await run(process.execPath, [BIN, 'doctor']);
