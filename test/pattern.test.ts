@@ -66,74 +66,67 @@ test('every pattern stays inside the frame at any size and frame number (padding
 });
 
 
-test('convertPattern: the bytes of drawPattern then convert, every layout, size, mirror and flip, band edges across the digits; every output byte written, input and the bytes after the output untouched', () => {
-  // 640×480 puts the digits (5-pixel squares from row 5) and the box across 16-row bands; 326×34
-  // ends in a part band and a row tail; 2×2 is one part band.
-  const sizes = [[2, 2], [34, 18], [326, 34], [640, 480]] as const;
-  let cases = 0;
+/**
+ * Calls `check` with two engines (one to draw then convert, one to convert by bands) for every layout ×
+ * size × mirror × flip. 640×480 puts the digits (5-pixel squares from row 5) and the box across 16-row
+ * bands; 326×34 ends in a part band and a row tail; 2×2 is one part band.
+ */
+function eachPatternCase(check: (drawn: WasmEngine, banded: WasmEngine, what: string) => void): void {
   for (const format of LAYOUT_NAMES) {
-    for (const [width, height] of sizes) {
+    for (const [width, height] of [[2, 2], [34, 18], [326, 34], [640, 480]] as const) {
       if (!convertible('rgba', format, width, height)) continue;
       for (const mirror of [false, true]) {
         for (const flipY of [false, true]) {
           const spec = layoutSpec({ width, height, format, mirror, flipY });
           const layout = frameLayout(format, width, height);
-          const drawn = new WasmEngine(spec, layout);
-          const banded = new WasmEngine(spec, layout);
-          banded.input.fill(0x5a);
-          const guard = banded.guard();
-          guard.fill(0xcd);
-          for (const [pattern, frame, millis] of [['bars', 0, 0], ['gradient', 0, 0], ['moving', 123456, 3723456]] as const) {
-            const what = `${pattern} ${format} ${width}×${height}${mirror ? ' mirrored' : ''}${flipY ? ' flipped' : ''}`;
-            drawn.drawPattern(pattern, frame, millis);
-            drawn.run();
-            for (const fill of [0xaa, 0x55]) {
-              banded.output.fill(fill);
-              banded.convertPattern(pattern, frame, millis, false);
-              sameBytes(banded.output, drawn.output, what);
-            }
-            assert.ok(banded.input.every((b) => b === 0x5a), `${what}: input written`);
-            assert.ok(guard.every((b) => b === 0xcd), `${what}: wrote past the end of the frame`);
-            cases++;
-          }
+          check(new WasmEngine(spec, layout), new WasmEngine(spec, layout), `${format} ${width}×${height}${mirror ? ' mirrored' : ''}${flipY ? ' flipped' : ''}`);
         }
       }
     }
   }
+}
+
+test('convertPattern: the bytes of drawPattern then convert, every layout, size, mirror and flip, band edges across the digits; every output byte written, input and the bytes after the output untouched', () => {
+  let cases = 0;
+  eachPatternCase((drawn, banded, where) => {
+    banded.input.fill(0x5a);
+    const guard = banded.guard();
+    guard.fill(0xcd);
+    for (const [pattern, frame, millis] of [['bars', 0, 0], ['gradient', 0, 0], ['moving', 123456, 3723456]] as const) {
+      const what = `${pattern} ${where}`;
+      drawn.drawPattern(pattern, frame, millis);
+      drawn.run();
+      for (const fill of [0xaa, 0x55]) {
+        banded.output.fill(fill);
+        banded.convertPattern(pattern, frame, millis, false);
+        sameBytes(banded.output, drawn.output, what);
+      }
+      assert.ok(banded.input.every((b) => b === 0x5a), `${what}: input written`);
+      assert.ok(guard.every((b) => b === 0xcd), `${what}: wrote past the end of the frame`);
+      cases++;
+    }
+  });
   assert.ok(cases >= 3 * 9 * 3 * 4, `${cases} cases`);
 });
 
 test('convertPattern onlyMoving: over another frame of the same pattern, the bytes of drawPattern then convert, every layout, size, mirror and flip; the rows that never move are not written', () => {
-  const sizes = [[2, 2], [34, 18], [326, 34], [640, 480]] as const;
   let cases = 0;
-  for (const format of LAYOUT_NAMES) {
-    for (const [width, height] of sizes) {
-      if (!convertible('rgba', format, width, height)) continue;
-      for (const mirror of [false, true]) {
-        for (const flipY of [false, true]) {
-          const spec = layoutSpec({ width, height, format, mirror, flipY });
-          const layout = frameLayout(format, width, height);
-          const drawn = new WasmEngine(spec, layout);
-          const banded = new WasmEngine(spec, layout);
-          const what = `${format} ${width}×${height}${mirror ? ' mirrored' : ''}${flipY ? ' flipped' : ''}`;
-          banded.output.fill(0xaa);
-          banded.convertPattern('moving', 7, 1000, false);
-          // Frames far apart (the box elsewhere, every digit changed), then one step, then back.
-          for (const [frame, millis] of [[123456, 3723456], [123457, 3723490], [8, 1010]] as const) {
-            banded.convertPattern('moving', frame, millis, true);
-            drawn.drawPattern('moving', frame, millis);
-            drawn.run();
-            sameBytes(banded.output, drawn.output, `${what}: moving frame ${frame}`);
-            cases++;
-          }
-          banded.convertPattern('bars', 0, 0, false);
-          const bars = Uint8Array.from(banded.output);
-          banded.convertPattern('bars', 0, 0, true);
-          sameBytes(banded.output, bars, `${what}: bars over bars`);
-        }
-      }
+  eachPatternCase((drawn, banded, what) => {
+    banded.output.fill(0xaa);
+    banded.convertPattern('moving', 7, 1000, false);
+    // Frames far apart (the box elsewhere, every digit changed), then one step, then back.
+    for (const [frame, millis] of [[123456, 3723456], [123457, 3723490], [8, 1010]] as const) {
+      banded.convertPattern('moving', frame, millis, true);
+      drawn.drawPattern('moving', frame, millis);
+      drawn.run();
+      sameBytes(banded.output, drawn.output, `${what}: moving frame ${frame}`);
+      cases++;
     }
-  }
+    banded.convertPattern('bars', 0, 0, false);
+    const bars = Uint8Array.from(banded.output);
+    banded.convertPattern('bars', 0, 0, true);
+    sameBytes(banded.output, bars, `${what}: bars over bars`);
+  });
   assert.ok(cases >= 3 * 9 * 3 * 4, `${cases} cases`);
 
   // 640×480: the digits' band is rows 0–44 and the box rows 390–449, so bands 48–383 are bars in
