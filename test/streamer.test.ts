@@ -301,10 +301,12 @@ test('play(): pattern frames between frames of other content, another input and 
       t.useInput('rgba');
       return still(input === 'rgba' ? rgba : bgra, pixel);
     };
-    // One tick each; the last step of a tick is what goes out (the first of tick 2 is dropped).
+    // One tick each; the last step of a tick is what goes out (the first of tick 2 is dropped). With one
+    // frame a tick, the producer gets a slot back three ticks after it wrote it: the moving frames of ticks
+    // 6, 10 and 12 go over the rgba frame of tick 3, the bgra frame of tick 7 and the bars of tick 9.
     const ticks: Step[][] = [
       [pattern(0)], [pattern(1)], [pattern(2), pattern(3)], [fill('rgba', [200, 30, 90, 255])], [pattern(4)], [pattern(5)],
-      [fill('bgra', [10, 128, 240, 255])], [pattern(6)], [pattern(7)], [(t) => (t.showPattern('bars'), bars)], [pattern(8)],
+      [pattern(6)], [fill('bgra', [10, 128, 240, 255])], [pattern(7)], [(t) => (t.showPattern('bars'), bars)], [pattern(8)],
       [pattern(9)], [pattern(10)], [pattern(11)],
     ];
     const expected: Uint8Array[] = [];

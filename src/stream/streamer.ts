@@ -42,6 +42,12 @@ export type SinkOption =
   | { type: 'pipewire'; label?: string }
   | Sink;
 
+/** What a slot holds when a test pattern was the last thing converted into it, and by which converter. */
+interface SlotPattern {
+  readonly converter: Converter;
+  readonly pattern: Pattern;
+}
+
 export interface StreamerOptions {
   /** The device (path, number or card label) when writing to a camera; default: the first free loopback node. */
   device?: string | number;
@@ -118,7 +124,7 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
    * The test pattern each slot holds, and from which converter, when that was the last thing written
    * there: the next frame of it rewrites only the rows that move (a quarter of a 1080p 'moving' frame).
    */
-  readonly #slotPatterns: ({ readonly converter: Converter; readonly pattern: Pattern } | undefined)[] = [undefined, undefined, undefined];
+  readonly #slotPatterns: (SlotPattern | undefined)[] = [undefined, undefined, undefined];
   #placeholderAt = 0;
   readonly #clock: Clock;
   readonly #timers: NonNullable<StreamerOptions['timers']>;
@@ -229,7 +235,6 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   /** Converts `frame` and publishes it as the latest frame. Never waits. `frame` keeps its content. */
   commit(): void {
     this.#check();
-    this.#slotPatterns[this.#writing] = undefined;
     this.#converter.convert();
     this.#published();
   }
@@ -237,7 +242,6 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   /** Copies a whole frame in, converts it and publishes it. */
   send(pixels: Pixels): void {
     this.#check();
-    this.#slotPatterns[this.#writing] = undefined;
     this.#converter.convert(pixels);
     this.#published();
   }
@@ -416,10 +420,10 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
   #showPattern(pattern: Pattern, frame?: number, millis?: number): void {
     const converter = this.#converter;
     const held = this.#slotPatterns[this.#writing];
-    this.#slotPatterns[this.#writing] = undefined;
-    converter.convertPattern(pattern, frame, millis, held?.converter === converter && held.pattern === pattern);
-    this.#slotPatterns[this.#writing] = { converter, pattern };
-    this.#published();
+    const same = held?.converter === converter && held.pattern === pattern;
+    converter.convertPattern(pattern, frame, millis, same);
+    // A new record only when the slot's pattern changes: none per frame.
+    this.#published(same ? held : { converter, pattern });
   }
 
   #drawPlaceholder(at: number): void {
@@ -442,7 +446,9 @@ export class Streamer extends EventEmitter implements AsyncDisposable {
     if (this.#state === 'stopped') throw new LoopcamError('DISPOSED', 'this Streamer was stopped: create a new one');
   }
 
-  #published(): void {
+  /** Publishes the slot just converted into; `holds`: the pattern it now holds, if that is what it holds. */
+  #published(holds?: SlotPattern): void {
+    this.#slotPatterns[this.#writing] = holds;
     const n = this.#block.nums;
     n[F.LAST_COMMIT] = this.#clock();
     n[F.FRAMES_IN]++;
